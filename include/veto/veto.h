@@ -1,0 +1,131 @@
+// veto: a validator for privacy-rights forms (GDPR "right to object").
+//
+// One C++ core, compiled natively (this header, the library `veto::veto`) and to
+// WebAssembly (web/). Both builds give byte-identical results for the same input.
+// The contract is SPEC.md: fields, rules, stable error codes and the result JSON.
+//
+//   #include <veto/veto.h>
+//
+//   veto::loaded_validator loaded = veto::validator::from_default_ruleset();
+//   const veto::validator& v = *loaded.value;          // the default never fails to load
+//   veto::result r = v.validate_json(R"({"email":"anna@exämple.de"})", "de");
+//   std::string line = r.to_json();                   // compact, key-ordered, one line
+//
+// Errors are values: nothing here throws, and bad input is reported in the result with a
+// stable code (`form.json`, `email.no_at`, ...), never as a crash.
+#ifndef VETO_VETO_H
+#define VETO_VETO_H
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace veto {
+
+inline constexpr std::string_view version = "0.1.0";
+
+// A scalar as it appears in `params` and `info`: null, a boolean, an integer or a string.
+using scalar = std::variant<std::monostate, bool, std::int64_t, std::string>;
+
+// An ordered list of named scalars; the order is the order of the keys in the JSON.
+using named_scalars = std::vector<std::pair<std::string, scalar>>;
+
+// One error or warning: a stable code, its parameters and a localized message.
+struct issue {
+  std::string code;
+  named_scalars params;
+  std::string message;
+};
+
+// The verdict on one field of the ruleset.
+struct field_result {
+  std::string name;
+  bool valid = true;
+  std::optional<std::string> value;  // nullopt when the field is absent or has an error
+  std::vector<issue> errors;
+  std::vector<issue> warnings;  // always empty when `errors` is not
+  named_scalars info;
+};
+
+// The verdict on a whole form (SPEC section 3).
+struct result {
+  bool valid = false;
+  std::string ruleset_id;
+  std::int64_t ruleset_version = 0;
+  std::string locale;                // the negotiated locale, e.g. "en"
+  std::vector<field_result> fields;  // ruleset order; empty after a document error
+  std::vector<issue> form_errors;
+  std::vector<issue> form_warnings;
+
+  // The result as compact JSON with keys in the contract's order (no trailing newline).
+  std::string to_json() const;
+};
+
+// One top-level member of a form, as a caller hands it over without JSON: the member's
+// name (UTF-8), its JSON type and, for strings, its bytes (not necessarily valid UTF-8).
+struct form_member {
+  enum class kind : std::uint8_t { string, null, number, boolean, array, object };
+  std::string name;
+  kind type = kind::string;
+  std::string text;  // the string's bytes; unused for other kinds
+};
+using form = std::vector<form_member>;
+
+class validator;
+
+// The outcome of loading a ruleset: a validator, or a message naming the bad place.
+struct loaded_validator {
+  std::unique_ptr<validator> value;  // null when loading failed
+  std::string error;                 // e.g. "fields[0].min_graphemes: must be ..."
+  explicit operator bool() const noexcept { return value != nullptr; }
+};
+
+// A validator for one ruleset. Immutable after loading; `validate*` are const and safe to
+// call from several threads at once.
+class validator {
+ public:
+  // Loads a ruleset (SPEC section 4) from JSON text. Never throws.
+  static loaded_validator from_ruleset(std::string_view ruleset_json);
+  // The ruleset that ships with veto (`ai-training-objection`, version 1).
+  static loaded_validator from_default_ruleset();
+  // The default ruleset's JSON text, e.g. to serve it or to derive another from it.
+  static std::string_view default_ruleset_json();
+
+  // Validates one JSON document (one CLI line, without its line end). `locale` is a
+  // BCP 47 tag, negotiated as SPEC section 6 says.
+  result validate_json(std::string_view document, std::string_view locale = "en") const;
+  // Validates members handed over one by one (the path the JS `validate(form)` takes).
+  // Document checks do not apply; field hygiene and rules do.
+  result validate(const form& members, std::string_view locale = "en") const;
+  // Validates one field of the ruleset for live feedback, reading other fields of `members`
+  // where a rule needs them. nullopt when the ruleset has no field of that name.
+  std::optional<field_result> validate_field(std::string_view name, const form& members,
+                                             std::string_view locale = "en") const;
+
+  // The ruleset as loaded, with every default filled in, as compact JSON.
+  const std::string& ruleset_json() const noexcept;
+  // The field names of the ruleset, in order.
+  std::vector<std::string> field_names() const;
+
+  ~validator();
+  validator(const validator&) = delete;
+  validator& operator=(const validator&) = delete;
+
+  struct impl;
+
+ private:
+  explicit validator(std::unique_ptr<impl> state);
+  std::unique_ptr<impl> state_;
+};
+
+// Serializes one field result as the object it is inside `fields` of a result.
+std::string to_json(const field_result& field);
+
+}  // namespace veto
+
+#endif  // VETO_VETO_H

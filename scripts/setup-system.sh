@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every system package veto's builds and tests use, and enables Debian source
+# packages (deb-src) so scripts/wasm-deps.sh can fetch the exact sources of ICU,
+# libphonenumber, protobuf and Abseil that the native build links against.
+# Idempotent: a second run is a few quick dpkg queries.
+set -euo pipefail
+
+packages=(
+  # native build and tests
+  cmake ninja-build pkg-config g++ libicu-dev icu-devtools libphonenumber-dev
+  libprotobuf-dev nlohmann-json3-dev libgtest-dev
+  # WebAssembly build (Debian's Emscripten 3.1.6) and the tools its dependency build uses
+  emscripten protobuf-compiler dpkg-dev autoconf automake make python3
+  # size figures and sanitizer/fuzzing runtimes
+  brotli gzip clang-14 libclang-rt-14-dev
+)
+
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+src_list=/etc/apt/sources.list.d/veto-deb-src.sources
+need_update=0
+if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+  sudo_ tee "$src_list" >/dev/null <<'SRC'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  need_update=1
+fi
+
+if [ ${#missing[@]} -gt 0 ] || [ $need_update = 1 ]; then
+  sudo_ apt-get update -qq
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup-system: installing ${missing[*]}"
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup-system: system packages ready"

@@ -1,0 +1,94 @@
+#include "document.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "utf8.h"
+
+namespace veto {
+namespace {
+
+using json = nlohmann::json;
+
+// Records the top-level members of an object; everything deeper is only counted in depth.
+class member_collector {
+ public:
+  form members;
+  bool top_is_object = false;
+  std::optional<std::string> duplicate;
+
+  bool null() { return scalar(form_member::kind::null); }
+  bool boolean(bool) { return scalar(form_member::kind::boolean); }
+  bool number_integer(json::number_integer_t) { return scalar(form_member::kind::number); }
+  bool number_unsigned(json::number_unsigned_t) { return scalar(form_member::kind::number); }
+  bool number_float(json::number_float_t, const json::string_t&) {
+    return scalar(form_member::kind::number);
+  }
+  bool string(json::string_t& text) {
+    if (at_member_value()) {
+      members.back().type = form_member::kind::string;
+      members.back().text = std::move(text);
+    }
+    return true;
+  }
+  bool binary(json::binary_t&) { return true; }  // never produced by the JSON parser
+  bool start_object(std::size_t) { return open(form_member::kind::object); }
+  bool start_array(std::size_t) { return open(form_member::kind::array); }
+  bool end_object() { return --depth_, true; }
+  bool end_array() { return --depth_, true; }
+  bool key(json::string_t& name) {
+    if (at_member_value()) {
+      if (!duplicate && !seen_.insert(name).second) duplicate = name;
+      members.push_back(form_member{std::move(name), form_member::kind::null, {}});
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    return false;
+  }
+
+ private:
+  // Inside the top-level object, where keys and member values stand (not in a top array).
+  bool at_member_value() const { return depth_ == 1 && top_is_object; }
+
+  bool scalar(form_member::kind type) {
+    if (at_member_value()) members.back().type = type;
+    return true;
+  }
+  bool open(form_member::kind type) {
+    if (depth_ == 0) top_is_object = type == form_member::kind::object;
+    if (at_member_value()) members.back().type = type;
+    ++depth_;
+    return true;
+  }
+
+  std::size_t depth_ = 0;
+  std::unordered_set<std::string> seen_;
+};
+
+parsed_document failed(std::string code, named_scalars params = {}) {
+  parsed_document result;
+  result.error = document_error{std::move(code), std::move(params)};
+  return result;
+}
+
+}  // namespace
+
+parsed_document parse_document(std::string_view line) {
+  if (line.size() > max_document_bytes) return failed("form.too_large");
+  if (const auto bad = utf8::first_invalid(line)) {
+    return failed("form.encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
+  }
+  // nlohmann's lexer skips exactly one byte order mark at the start, as SPEC asks.
+  member_collector collector;
+  const bool well_formed = json::sax_parse(line.begin(), line.end(), &collector,
+                                           json::input_format_t::json, /*strict=*/true);
+  if (!well_formed) return failed("form.json");
+  if (!collector.top_is_object) return failed("form.not_object");
+  if (collector.duplicate) return failed("form.duplicate_field", {{"field", *collector.duplicate}});
+  parsed_document result;
+  result.members = std::move(collector.members);
+  return result;
+}
+
+}  // namespace veto

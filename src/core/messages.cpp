@@ -1,0 +1,248 @@
+#include "messages.h"
+
+#include <nlohmann/json.hpp>
+#include <variant>
+
+#include "embedded.h"
+
+namespace veto {
+namespace {
+
+std::string scalar_text(const scalar& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  if (const auto* number = std::get_if<std::int64_t>(&value)) return std::to_string(*number);
+  if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
+  return "";
+}
+
+const scalar* find_param(const named_scalars& params, std::string_view name) {
+  for (const auto& [key, value] : params) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+// Formats the ICU MessageFormat subset described in messages.h. Patterns are trusted data
+// (checked by tests), so a malformed one degrades to its literal text instead of failing.
+class pattern_formatter {
+ public:
+  pattern_formatter(std::string_view pattern, const named_scalars& params,
+                    const icu::PluralRules* rules)
+      : p_(pattern), params_(params), rules_(rules) {}
+
+  std::string run() {
+    std::string out;
+    message(out, /*plural_number=*/nullptr, /*nested=*/false);
+    return out;
+  }
+
+ private:
+  // Copies text up to the end of the pattern, or up to the '}' closing a nested message.
+  void message(std::string& out, const std::int64_t* plural_number, bool nested) {
+    while (i_ < p_.size()) {
+      const char c = p_[i_];
+      if (c == '}' && nested) return;
+      if (c == '\'') {
+        quoted(out, plural_number != nullptr);
+      } else if (c == '{') {
+        ++i_;
+        argument(out);
+      } else if (c == '#' && plural_number) {
+        out += std::to_string(*plural_number);
+        ++i_;
+      } else {
+        out += c;
+        ++i_;
+      }
+    }
+  }
+
+  // ICU's default apostrophe mode: '' is one apostrophe; an apostrophe before { } (or # in
+  // a plural) quotes up to the next lone apostrophe; any other apostrophe is literal.
+  void quoted(std::string& out, bool in_plural) {
+    if (i_ + 1 < p_.size() && p_[i_ + 1] == '\'') {
+      out += '\'', i_ += 2;
+      return;
+    }
+    const bool starts_quote =
+        i_ + 1 < p_.size() && (p_[i_ + 1] == '{' || p_[i_ + 1] == '}' ||
+                               (in_plural && p_[i_ + 1] == '#') || p_[i_ + 1] == '|');
+    ++i_;
+    if (!starts_quote) {
+      out += '\'';
+      return;
+    }
+    while (i_ < p_.size()) {
+      if (p_[i_] == '\'') {
+        if (i_ + 1 < p_.size() && p_[i_ + 1] == '\'') {
+          out += '\'', i_ += 2;
+          continue;
+        }
+        ++i_;
+        return;
+      }
+      out += p_[i_++];
+    }
+  }
+
+  void skip_space() {
+    while (i_ < p_.size() && (p_[i_] == ' ' || p_[i_] == '\t' || p_[i_] == '\n')) ++i_;
+  }
+
+  std::string_view word() {
+    skip_space();
+    const std::size_t start = i_;
+    while (i_ < p_.size() && p_[i_] != ',' && p_[i_] != '}' && p_[i_] != '{' && p_[i_] != ' ') ++i_;
+    const std::string_view w = p_.substr(start, i_ - start);
+    skip_space();
+    return w;
+  }
+
+  // After '{': name [, plural|select|number, ...] '}'
+  void argument(std::string& out) {
+    const std::string_view name = word();
+    const scalar* value = find_param(params_, name);
+    if (i_ < p_.size() && p_[i_] == '}') {
+      ++i_;
+      if (value) out += scalar_text(*value);
+      return;
+    }
+    if (i_ >= p_.size() || p_[i_] != ',') return;
+    ++i_;
+    const std::string_view type = word();
+    if (type == "number") {  // {n, number} or {n, number, integer}: plain digits
+      while (i_ < p_.size() && p_[i_] != '}') ++i_;
+      ++i_;
+      if (value) out += scalar_text(*value);
+      return;
+    }
+    if (i_ >= p_.size() || p_[i_] != ',') return;
+    ++i_;
+    if (type == "plural") {
+      plural(out, value);
+    } else {
+      select(out, value);
+    }
+  }
+
+  // Reads "selector {message}" pairs up to the closing '}' and formats the one chosen.
+  template <typename Choose>
+  void choice(std::string& out, const std::int64_t* plural_number, Choose&& is_chosen) {
+    bool done = false;
+    std::string other;
+    while (i_ < p_.size()) {
+      skip_space();
+      if (i_ < p_.size() && p_[i_] == '}') {
+        ++i_;
+        break;
+      }
+      const std::string_view selector = word();
+      if (i_ >= p_.size() || p_[i_] != '{') return;
+      ++i_;
+      std::string text;
+      message(text, plural_number, /*nested=*/true);
+      ++i_;  // the '}' closing the nested message
+      if (!done && is_chosen(selector)) {
+        out += text;
+        done = true;
+      } else if (selector == "other") {
+        other = std::move(text);
+      }
+    }
+    if (!done) out += other;
+  }
+
+  void plural(std::string& out, const scalar* value) {
+    std::int64_t number = 0;
+    if (value) {
+      if (const auto* n = std::get_if<std::int64_t>(value)) number = *n;
+    }
+    std::string keyword = "other";
+    if (rules_) {
+      const icu::UnicodeString chosen = rules_->select(static_cast<double>(number));
+      keyword.clear();
+      chosen.toUTF8String(keyword);
+    }
+    const std::string exact = "=" + std::to_string(number);
+    // An explicit =N beats a keyword wherever it stands, so look for it first.
+    const std::size_t start = i_;
+    std::string chosen;
+    bool has_exact = false;
+    choice(chosen, &number, [&](std::string_view s) { return s == exact && (has_exact = true); });
+    if (!has_exact) {
+      i_ = start;
+      chosen.clear();
+      choice(chosen, &number, [&](std::string_view s) { return s == keyword; });
+    }
+    out += chosen;
+  }
+
+  void select(std::string& out, const scalar* value) {
+    const std::string key = value ? scalar_text(*value) : "";
+    choice(out, nullptr, [&](std::string_view s) { return s == key; });
+  }
+
+  std::string_view p_;
+  std::size_t i_ = 0;
+  const named_scalars& params_;
+  const icu::PluralRules* rules_;
+};
+
+}  // namespace
+
+message_catalog::message_catalog() {
+  for (std::size_t i = 0; i < embedded::message_catalog_count; ++i) {
+    const embedded::file& file = embedded::message_catalogs[i];
+    const std::string locale(file.name.substr(0, file.name.find('.')));
+    const auto document = nlohmann::json::parse(file.contents.begin(), file.contents.end(), nullptr,
+                                                /*allow_exceptions=*/false);
+    if (!document.is_object()) continue;
+    locale_catalog& catalog = catalogs_[locale];
+    for (const auto& [code, pattern] : document.items()) {
+      if (pattern.is_string()) catalog.patterns.emplace(code, pattern.get<std::string>());
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    catalog.plural_rules.reset(icu::PluralRules::forLocale(icu::Locale(locale.c_str()), status));
+    if (U_FAILURE(status)) catalog.plural_rules.reset();
+  }
+}
+
+message_catalog::~message_catalog() = default;
+
+std::string_view message_catalog::negotiate(std::string_view tag) const {
+  std::string normalized;
+  for (const char c : tag) {
+    normalized += c == '_' ? '-' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  if (const auto exact = catalogs_.find(normalized); exact != catalogs_.end()) return exact->first;
+  const std::string language = normalized.substr(0, normalized.find('-'));
+  if (const auto lang = catalogs_.find(language); lang != catalogs_.end()) return lang->first;
+  return "en";
+}
+
+std::string message_catalog::format(std::string_view locale, std::string_view code,
+                                    const named_scalars& params) const {
+  for (const std::string_view candidate : {locale, std::string_view("en")}) {
+    const auto catalog = catalogs_.find(candidate);
+    if (catalog == catalogs_.end()) continue;
+    const auto pattern = catalog->second.patterns.find(code);
+    if (pattern == catalog->second.patterns.end()) continue;
+    return pattern_formatter(pattern->second, params, catalog->second.plural_rules.get()).run();
+  }
+  return std::string(code);
+}
+
+std::vector<std::string> message_catalog::locales() const {
+  std::vector<std::string> out;
+  for (const auto& [locale, catalog] : catalogs_) out.push_back(locale);
+  return out;
+}
+
+const std::string* message_catalog::pattern(std::string_view locale, std::string_view code) const {
+  const auto catalog = catalogs_.find(locale);
+  if (catalog == catalogs_.end()) return nullptr;
+  const auto it = catalog->second.patterns.find(code);
+  return it == catalog->second.patterns.end() ? nullptr : &it->second;
+}
+
+}  // namespace veto

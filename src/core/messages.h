@@ -1,0 +1,51 @@
+// Localized messages for every error and warning code. Catalogs are data files
+// (src/data/messages/LOCALE.json: code -> pattern) embedded at build time. Patterns use
+// ICU MessageFormat syntax: {param}, {n, plural, one {...} other {...}} with #, and
+// {param, select, a {...} other {...}}. They are formatted here, with ICU's PluralRules
+// choosing the plural form, rather than with icu::MessageFormat: that class drags ICU's
+// date, calendar and time-zone code into the WebAssembly module (~200 KB, WASM-NOTES) for
+// features veto's messages never use. Numbers are written as plain digits.
+#ifndef VETO_CORE_MESSAGES_H
+#define VETO_CORE_MESSAGES_H
+
+#include <unicode/plurrule.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "veto/veto.h"
+
+namespace veto {
+
+class message_catalog {
+ public:
+  // Loads the embedded catalogs. Never fails: a broken catalog is a build-time test failure.
+  message_catalog();
+  ~message_catalog();
+
+  // SPEC section 6: the exact tag, then its language, then "en".
+  std::string_view negotiate(std::string_view tag) const;
+
+  // The message for `code` in `locale` (already negotiated). Falls back to English, then
+  // to the code itself, so a message is never empty.
+  std::string format(std::string_view locale, std::string_view code,
+                     const named_scalars& params) const;
+
+  std::vector<std::string> locales() const;
+  // The pattern of `code` in `locale`, or nullptr: for catalog checks.
+  const std::string* pattern(std::string_view locale, std::string_view code) const;
+
+ private:
+  struct locale_catalog {
+    std::map<std::string, std::string, std::less<>> patterns;
+    std::unique_ptr<icu::PluralRules> plural_rules;
+  };
+  std::map<std::string, locale_catalog, std::less<>> catalogs_;
+};
+
+}  // namespace veto
+
+#endif  // VETO_CORE_MESSAGES_H

@@ -1,0 +1,57 @@
+// The ruleset (SPEC section 4): which fields a form has and the options of their rules.
+// Loaded once, checked strictly (unknown kinds or options, wrong types and impossible
+// limits are refused with a message naming the place), then read-only.
+#ifndef VETO_CORE_RULESET_H
+#define VETO_CORE_RULESET_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace veto {
+
+struct email_options {
+  bool allow_smtputf8 = true;
+  bool allow_quoted_local = false;
+  bool allow_domain_literal = false;
+  std::vector<std::string> special_use_domains;  // lower-case ASCII
+  std::vector<std::string> popular_domains;      // lower-case ASCII, in order of preference
+};
+
+enum class field_kind { email };
+
+struct field_spec {
+  std::string name;
+  field_kind kind = field_kind::email;
+  bool required = true;
+  email_options email;
+};
+
+struct ruleset {
+  std::string id;
+  std::int64_t version = 0;
+  std::vector<field_spec> fields;
+
+  const field_spec* find(std::string_view name) const noexcept {
+    for (const auto& field : fields) {
+      if (field.name == name) return &field;
+    }
+    return nullptr;
+  }
+};
+
+struct loaded_ruleset {
+  std::optional<ruleset> value;
+  std::string error;  // "fields[1].kind: ..." when value is empty
+};
+
+loaded_ruleset load_ruleset(std::string_view json_text);
+
+// The ruleset with every option spelled out, as compact JSON.
+std::string to_json(const ruleset& rules);
+
+}  // namespace veto
+
+#endif  // VETO_CORE_RULESET_H

@@ -1,0 +1,175 @@
+// The pipeline, one way: input -> hygiene (document, then field) -> field rules ->
+// result -> messages. JSON comes in through parse_document and goes out through to_json.
+#include <unordered_set>
+
+#include "document.h"
+#include "email.h"
+#include "embedded.h"
+#include "field.h"
+#include "messages.h"
+#include "ruleset.h"
+#include "unicode.h"
+#include "utf8.h"
+#include "veto/veto.h"
+
+namespace veto {
+
+inline constexpr std::size_t max_field_bytes = 64 * 1024;
+
+struct validator::impl {
+  ruleset rules;
+  std::string rules_json;
+  std::vector<std::unique_ptr<email_rules>> email;  // one per field, null for other kinds
+  message_catalog messages;
+
+  explicit impl(ruleset loaded) : rules(std::move(loaded)), rules_json(to_json(rules)) {
+    for (const auto& field : rules.fields) {
+      email.push_back(field.kind == field_kind::email ? std::make_unique<email_rules>(field.email)
+                                                      : nullptr);
+    }
+  }
+
+  static const form_member* find(const form& members, std::string_view name) {
+    for (const auto& member : members) {
+      if (member.name == name) return &member;
+    }
+    return nullptr;
+  }
+
+  // Field hygiene (SPEC section 1), then the field's own rules.
+  field_result check_field(std::size_t index, const form& members) const {
+    const field_spec& spec = rules.fields[index];
+    field_result field;
+    field.name = spec.name;
+    const form_member* member = find(members, spec.name);
+    std::string_view text;
+    if (member && member->type == form_member::kind::string) {
+      if (member->text.size() > max_field_bytes) {
+        add_error(field, "too_long",
+                  {{"max", std::int64_t{max_field_bytes}},
+                   {"actual", static_cast<std::int64_t>(member->text.size())}});
+        return field;
+      }
+      if (const auto bad = utf8::first_invalid(member->text)) {
+        add_error(field, "encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
+        return field;
+      }
+      text = unicode::trim(member->text);
+    } else if (member && member->type != form_member::kind::null) {
+      add_error(field, "type");
+      return field;
+    }
+    if (text.empty()) {
+      if (spec.required) add_error(field, "required");
+      return field;
+    }
+    switch (spec.kind) {
+      case field_kind::email:
+        email[index]->check(text, field);
+        break;
+    }
+    if (!field.errors.empty()) field.warnings.clear();
+    return field;
+  }
+
+  void localize(std::string_view locale, std::vector<issue>& issues) const {
+    for (auto& item : issues) item.message = messages.format(locale, item.code, item.params);
+  }
+
+  void localize(std::string_view locale, field_result& field) const {
+    localize(locale, field.errors);
+    localize(locale, field.warnings);
+  }
+
+  result validate(const form& members, std::string_view tag) const {
+    result out;
+    out.ruleset_id = rules.id;
+    out.ruleset_version = rules.version;
+    out.locale = std::string(messages.negotiate(tag));
+    std::unordered_set<std::string_view> names;
+    for (const auto& member : members) {
+      if (!names.insert(member.name).second) {
+        out.form_errors.push_back(issue{"form.duplicate_field", {{"field", member.name}}, {}});
+        localize(out.locale, out.form_errors);
+        return out;
+      }
+    }
+    out.valid = true;
+    for (std::size_t i = 0; i < rules.fields.size(); ++i) {
+      out.fields.push_back(check_field(i, members));
+      out.valid = out.valid && out.fields.back().valid;
+      localize(out.locale, out.fields.back());
+    }
+    for (const auto& member : members) {
+      if (!rules.find(member.name)) {
+        out.form_warnings.push_back(issue{"unknown_field", {{"field", member.name}}, {}});
+      }
+    }
+    localize(out.locale, out.form_warnings);
+    return out;
+  }
+};
+
+validator::validator(std::unique_ptr<impl> state) : state_(std::move(state)) {}
+validator::~validator() = default;
+
+loaded_validator validator::from_ruleset(std::string_view ruleset_json) {
+  loaded_ruleset loaded = load_ruleset(ruleset_json);
+  loaded_validator out;
+  if (!loaded.value) {
+    out.error = std::move(loaded.error);
+    return out;
+  }
+  out.value.reset(new validator(std::make_unique<impl>(std::move(*loaded.value))));
+  return out;
+}
+
+std::string_view validator::default_ruleset_json() {
+  return embedded::default_ruleset.contents;
+}
+
+loaded_validator validator::from_default_ruleset() {
+  return from_ruleset(default_ruleset_json());
+}
+
+result validator::validate_json(std::string_view document, std::string_view locale) const {
+  parsed_document parsed = parse_document(document);
+  if (parsed.error) {
+    result out;
+    out.ruleset_id = state_->rules.id;
+    out.ruleset_version = state_->rules.version;
+    out.locale = std::string(state_->messages.negotiate(locale));
+    out.form_errors.push_back(
+        issue{std::move(parsed.error->code), std::move(parsed.error->params), {}});
+    state_->localize(out.locale, out.form_errors);
+    return out;
+  }
+  return state_->validate(parsed.members, locale);
+}
+
+result validator::validate(const form& members, std::string_view locale) const {
+  return state_->validate(members, locale);
+}
+
+std::optional<field_result> validator::validate_field(std::string_view name, const form& members,
+                                                      std::string_view locale) const {
+  for (std::size_t i = 0; i < state_->rules.fields.size(); ++i) {
+    if (state_->rules.fields[i].name != name) continue;
+    field_result field = state_->check_field(i, members);
+    state_->localize(state_->messages.negotiate(locale), field);
+    return field;
+  }
+  return std::nullopt;
+}
+
+const std::string& validator::ruleset_json() const noexcept {
+  return state_->rules_json;
+}
+
+std::vector<std::string> validator::field_names() const {
+  std::vector<std::string> names;
+  for (const auto& field : state_->rules.fields) names.push_back(field.name);
+  return names;
+}
+
+}  // namespace veto

@@ -1,0 +1,11 @@
+#include <veto/veto.h>
+
+#include <cstdio>
+
+int main() {
+  const veto::loaded_validator loaded = veto::validator::from_default_ruleset();
+  if (!loaded) return 2;
+  const veto::result r = loaded.value->validate_json(R"({"email":"anna@gmial.com"})");
+  std::printf("%s\n", r.to_json().c_str());
+  return r.valid ? 0 : 1;
+}

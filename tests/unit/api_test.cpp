@@ -1,0 +1,119 @@
+// The C++ API as a server uses it: members without JSON, single fields, exact output bytes.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "veto/veto.h"
+
+namespace {
+
+using kind = veto::form_member::kind;
+
+const veto::validator& default_validator() {
+  static const auto loaded = veto::validator::from_default_ruleset();
+  return *loaded.value;
+}
+
+std::string first_error(const veto::result& r) {
+  for (const auto& f : r.fields) {
+    if (!f.errors.empty()) return f.errors[0].code;
+  }
+  return r.form_errors.empty() ? "" : r.form_errors[0].code;
+}
+
+TEST(api, result_json_has_the_contract_shape_byte_for_byte) {
+  const auto r = default_validator().validate_json(R"({"email":"anna@exämple.de"})", "de");
+  EXPECT_EQ(
+      r.to_json(),
+      R"({"valid":true,"ruleset":{"id":"ai-training-objection","version":1},"locale":"en",)"
+      R"("fields":{"email":{"valid":true,"value":"anna@exämple.de","errors":[],"warnings":[],)"
+      R"("info":{"ascii":"anna@xn--exmple-cua.de","smtputf8":false,"domain_ascii":"xn--exmple-cua.de"}}},)"
+      R"("form":{"errors":[],"warnings":[]}})");
+}
+
+TEST(api, document_errors_leave_fields_empty) {
+  EXPECT_EQ(
+      default_validator().validate_json("[1]").to_json(),
+      R"({"valid":false,"ruleset":{"id":"ai-training-objection","version":1},"locale":"en",)"
+      R"("fields":{},"form":{"errors":[{"code":"form.not_object","params":{},)"
+      R"("message":"The form must be a JSON object with one member per field."}],"warnings":[]}})");
+}
+
+TEST(api, members_without_json_get_the_same_verdict) {
+  const veto::form members = {{"email", kind::string, "anna@gmial.com"}, {"x", kind::number, ""}};
+  EXPECT_EQ(default_validator().validate(members).to_json(),
+            default_validator().validate_json(R"({"email":"anna@gmial.com","x":0})").to_json());
+}
+
+TEST(api, ill_formed_utf8_in_a_field_is_an_encoding_error_with_its_offset) {
+  const veto::form members = {{"email", kind::string, "ab\xED\xA0\x80@x.de"}};
+  const auto r = default_validator().validate(members);
+  ASSERT_EQ(first_error(r), "encoding");
+  EXPECT_EQ(std::get<std::int64_t>(r.fields[0].errors[0].params[0].second), 2);
+  EXPECT_FALSE(r.valid);
+}
+
+TEST(api, too_long_is_checked_before_trimming) {
+  EXPECT_EQ(
+      first_error(default_validator().validate({{"email", kind::string, std::string(65536, ' ')}})),
+      "required");
+  EXPECT_EQ(
+      first_error(default_validator().validate({{"email", kind::string, std::string(65537, ' ')}})),
+      "too_long");
+}
+
+TEST(api, duplicate_members_are_refused_also_without_json) {
+  const veto::form members = {{"email", kind::string, "a@b.de"}, {"email", kind::string, "c@d.de"}};
+  EXPECT_EQ(first_error(default_validator().validate(members)), "form.duplicate_field");
+}
+
+TEST(api, ill_formed_member_names_still_give_valid_json) {
+  const veto::form members = {{"email", kind::string, "a@b.de"},
+                              {"\xFF"
+                               "x",
+                               kind::null, ""}};
+  const auto json = nlohmann::json::parse(default_validator().validate(members).to_json());
+  EXPECT_EQ(json["form"]["warnings"][0]["params"]["field"], "\xEF\xBF\xBDx");
+}
+
+TEST(api, validate_field_checks_one_field) {
+  const auto field = default_validator().validate_field("email", {{"email", kind::string, "a@b"}});
+  ASSERT_TRUE(field);
+  EXPECT_EQ(veto::to_json(*field).rfind(
+                R"({"valid":false,"value":null,"errors":[{"code":"email.domain_no_dot")", 0),
+            0u);
+  EXPECT_FALSE(default_validator().validate_field("fax", {}));
+}
+
+TEST(api, a_bad_ruleset_is_a_value_not_an_exception) {
+  const auto loaded = veto::validator::from_ruleset("{\"id\":1}");
+  EXPECT_FALSE(loaded);
+  EXPECT_EQ(loaded.error, "id: must be a non-empty string");
+}
+
+TEST(api, ruleset_is_reported_with_defaults) {
+  EXPECT_EQ(default_validator().field_names(), std::vector<std::string>{"email"});
+  const auto rules = nlohmann::json::parse(default_validator().ruleset_json());
+  EXPECT_EQ(rules["fields"][0]["popular_domains"].size(), 41u);
+}
+
+TEST(api, one_validator_serves_several_threads) {
+  const std::string expected =
+      default_validator().validate_json(R"({"email":"jörg@gmаil.com"})").to_json();
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        if (default_validator().validate_json(R"({"email":"jörg@gmаil.com"})").to_json() !=
+            expected)
+          ++mismatches[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
+
+}  // namespace
