@@ -1,0 +1,21 @@
+# The WebAssembly build: one ES module (veto.mjs) and its veto.wasm, the same two files for
+# browsers and Node, with the JS API of web/veto-api.js and its TypeScript declarations.
+add_executable(veto-wasm src/wasm/bindings.cpp)
+target_link_libraries(veto-wasm PRIVATE veto ICU::i18n ICU::uc veto_icu_data)
+set_target_properties(veto-wasm PROPERTIES
+  OUTPUT_NAME veto SUFFIX .mjs RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/dist)
+set(VETO_WASM_EXPORTS
+  _veto_input _veto_output _veto_output_length _veto_create _veto_destroy _veto_validate_json
+  _veto_validate_members _veto_validate_field)
+list(JOIN VETO_WASM_EXPORTS "," VETO_WASM_EXPORT_LIST)
+target_link_options(veto-wasm PRIVATE
+  -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createVetoModule
+  -sEXPORTED_FUNCTIONS=${VETO_WASM_EXPORT_LIST}
+  -sALLOW_MEMORY_GROWTH=1 -sFILESYSTEM=0 -sINCOMING_MODULE_JS_API=[locateFile,wasmBinary]
+  --extern-pre-js ${PROJECT_SOURCE_DIR}/web/node-shim.js
+  --extern-post-js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
+set_property(TARGET veto-wasm APPEND PROPERTY LINK_DEPENDS
+  ${PROJECT_SOURCE_DIR}/web/node-shim.js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
+add_custom_command(TARGET veto-wasm POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/web/veto.d.mts
+          ${PROJECT_BINARY_DIR}/dist/veto.d.mts)

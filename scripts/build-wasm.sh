@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly ES module (BUILD_DIR/dist/veto.mjs + veto.wasm + veto.d.mts) with
+# Debian's Emscripten, against the dependencies scripts/wasm-deps.sh builds and caches.
+#   scripts/build-wasm.sh [BUILD_DIR]   (default build/wasm)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build/wasm}
+export NODE_PATH=/usr/share/nodejs  # emcc's JS optimizer needs Debian's acorn
+deps=${VETO_WASM_DEPS:-$("$root/scripts/wasm-deps.sh" | tail -n1)}
+emcmake cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DVETO_BUILD_TESTS=OFF -DVETO_WASM_DEPS="$deps" >/dev/null
+cmake --build "$build" -j "$(nproc)"

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Every test, from a fresh machine: installs what is needed (system packages, npm tools,
+# the cached Wasm dependencies), builds natively, with ASan+UBSan and to WebAssembly, runs
+# the unit tests (ctest) under both native builds, then the JS, CLI and differential tests
+# (node --test), and ends with one line: "N passed, N failed".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+logs=$root/build/test-logs
+mkdir -p "$logs"
+passed=0 failed=0
+
+step() { echo "== $*" >&2; }
+die() { echo "test: $*" >&2; echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+
+step "setup"
+scripts/setup-system.sh >&2 || die "system setup failed"
+scripts/setup-node.sh >&2 || die "npm setup failed"
+
+# ctest: counts from its summary line "N% tests passed, F tests failed out of T".
+run_ctest() {
+  local build=$1 name=$2
+  shift 2
+  local log=$logs/ctest-$name.log
+  (cd "$build" && ctest --output-on-failure -j "$(nproc)" "$@") >"$log" 2>&1
+  local line total bad
+  line=$(grep -E "tests failed out of" "$log" | tail -n1)
+  [ -n "$line" ] || { tail -n 30 "$log" >&2; die "ctest ($name) gave no summary"; }
+  bad=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<<"$line")
+  total=$(sed -E 's/.* tests failed out of ([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + total - bad)) failed=$((failed + bad))
+  echo "ctest ($name): $((total - bad)) passed, $bad failed" >&2
+  [ "$bad" = 0 ] || grep -E "\*\*\*Failed|Failed|SEGFAULT" "$log" | head -n 20 >&2
+}
+
+step "native build and unit tests"
+scripts/build-native.sh "$root/build/native" >"$logs/build-native.log" 2>&1 ||
+  { tail -n 30 "$logs/build-native.log" >&2; die "native build failed"; }
+run_ctest "$root/build/native" native
+
+step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+VETO_BUILD_TYPE=RelWithDebInfo scripts/build-native.sh "$root/build/sanitize" -DVETO_SANITIZE=ON \
+  >"$logs/build-sanitize.log" 2>&1 || { tail -n 30 "$logs/build-sanitize.log" >&2; die "sanitizer build failed"; }
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_ctest "$root/build/sanitize" sanitize -E '^install\.'  # the install test links without sanitizers
+
+step "WebAssembly dependencies (cached) and module"
+scripts/build-wasm.sh "$root/build/wasm" >"$logs/build-wasm.log" 2>&1 ||
+  { tail -n 30 "$logs/build-wasm.log" >&2; die "Wasm build failed"; }
+
+step "JS API, CLI, types and differential tests (node --test)"
+export VETO_CLI=$root/build/native/veto VETO_MODULE=$root/build/wasm/dist/veto.mjs
+node --test --test-reporter=tap tests/js/*.test.mjs tests/differential/*.test.mjs \
+  >"$logs/node.log" 2>&1
+node_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n1)
+node_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n1)
+[ -n "$node_pass" ] && [ -n "$node_fail" ] || { tail -n 30 "$logs/node.log" >&2; die "node --test gave no summary"; }
+passed=$((passed + node_pass)) failed=$((failed + node_fail))
+grep -E "^# differential" "$logs/node.log" >&2 || true
+echo "node: $node_pass passed, $node_fail failed" >&2
+[ "$node_fail" = 0 ] || grep -E "^not ok|error:" -A8 "$logs/node.log" | head -n 60 >&2
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,108 @@
+// The JS API of the Wasm module (SPEC section 5), under Node's test runner.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+
+import {moduleUrl} from './paths.mjs';
+
+const {createValidator} = await import(moduleUrl);
+const v = await createValidator();
+
+test('validate gives the result object of the contract', () => {
+  const r = v.validate({email: 'anna@exämple.de'});
+  assert.equal(r.valid, true);
+  assert.deepEqual(r.ruleset, {id: 'ai-training-objection', version: 1});
+  assert.equal(r.locale, 'en');
+  assert.deepEqual(Object.keys(r.fields.email), ['valid', 'value', 'errors', 'warnings', 'info']);
+  assert.equal(r.fields.email.value, 'anna@exämple.de');
+  assert.deepEqual(r.fields.email.info,
+                   {ascii: 'anna@xn--exmple-cua.de', smtputf8: false, domain_ascii: 'xn--exmple-cua.de'});
+  assert.deepEqual(r.form, {errors: [], warnings: []});
+});
+
+test('validate and validateJson agree for the same form', () => {
+  for (const form of [{email: 'anna@gmial.com'}, {email: ''}, {email: 7, x: null}, {},
+                      {email: 'jörg@gmаil.com', extra: [1, 2]}]) {
+    assert.deepEqual(v.validate(form), JSON.parse(v.validateJson(JSON.stringify(form))));
+  }
+});
+
+test('errors carry code, params and an English message', () => {
+  const r = v.validate({email: 'anna@example.test'});
+  assert.equal(r.valid, false);
+  assert.equal(r.fields.email.value, null);
+  assert.deepEqual(r.fields.email.errors, [{
+    code: 'email.special_use', params: {domain: 'test'},
+    message: 'Addresses under .test can’t receive email from the internet; enter your real address.',
+  }]);
+});
+
+test('a lone surrogate is an encoding error, never silently replaced', () => {
+  const doc = JSON.parse(v.validateJson('{"email":"a\ud800@b.de"}'));
+  assert.equal(doc.form.errors[0].code, 'form.encoding');
+  assert.equal(doc.form.errors[0].params.offset, 11);
+  const field = v.validate({email: 'a\udc00b@example.de'}).fields.email;
+  assert.equal(field.errors[0].code, 'encoding');
+  assert.deepEqual(field.errors[0].params, {offset: 1});
+  const paired = v.validate({email: '\ud83d\ude00@example.de'}).fields.email;
+  assert.equal(paired.valid, true);
+});
+
+test('validateJson takes bytes as they are', () => {
+  const bytes = new Uint8Array([0x7b, 0x22, 0x65, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]);
+  const r = JSON.parse(v.validateJson(bytes));
+  assert.deepEqual(r.form.errors[0].params, {offset: 6});
+});
+
+test('non-string members are type errors; undefined members are left out', () => {
+  assert.equal(v.validate({email: 42}).fields.email.errors[0].code, 'type');
+  assert.equal(v.validate({email: ['a@b.de']}).fields.email.errors[0].code, 'type');
+  assert.equal(v.validate({email: undefined}).fields.email.errors[0].code, 'required');
+  assert.deepEqual(v.validate({email: 'a@example.org', note: 'x'}).form.warnings.map((w) => w.code),
+                   ['unknown_field']);
+});
+
+test('a form that is not an object is form.not_object', () => {
+  for (const form of [null, [], 'text', 3]) {
+    assert.equal(v.validate(form).form.errors[0].code, 'form.not_object');
+  }
+});
+
+test('validateField checks one field for live feedback', () => {
+  const field = v.validateField('email', 'anna@gmial', {});
+  assert.equal(field.valid, false);
+  assert.equal(field.errors[0].code, 'email.domain_no_dot');
+  const typo = v.validateField('email', 'anna@gmial.com');
+  assert.equal(typo.valid, true);
+  assert.deepEqual(typo.warnings[0].params, {suggestion: 'anna@gmail.com'});
+  assert.throws(() => v.validateField('fax', '1'), RangeError);
+});
+
+test('a ruleset as object or JSON text; a bad one rejects with the place named', async () => {
+  const custom = await createValidator({
+    ruleset: {id: 'custom', version: 3, fields: [{name: 'contact', kind: 'email', required: false,
+                                                   allow_domain_literal: true}]},
+  });
+  assert.deepEqual(custom.validate({}).fields.contact, {valid: true, value: null, errors: [],
+                                                        warnings: [], info: {}});
+  assert.equal(custom.validate({contact: 'a@[192.0.2.1]'}).fields.contact.value, 'a@[192.0.2.1]');
+  assert.equal(custom.ruleset.fields[0].allow_quoted_local, false);
+  const fromText = await createValidator({ruleset: JSON.stringify(custom.ruleset)});
+  assert.deepEqual(fromText.ruleset, custom.ruleset);
+  await assert.rejects(createValidator({ruleset: {id: 'x', version: 1, fields: [{name: 'e', kind: 'fax'}]}}),
+                       /fields\[0\]\.kind/);
+  await assert.rejects(createValidator({ruleset: '{'}), /not valid JSON/);
+  custom.dispose();
+});
+
+test('the locale is negotiated', async () => {
+  const german = await createValidator({locale: 'de-AT'});
+  assert.equal(german.validate({}).locale, 'en');  // until the message catalogs land
+});
+
+test('large inputs grow the module memory and still answer', () => {
+  const big = 'a'.repeat(70000);
+  assert.equal(v.validate({email: big}).fields.email.errors[0].code, 'too_long');
+  const line = JSON.stringify({email: 'b'.repeat(1024 * 1024)});
+  assert.equal(JSON.parse(v.validateJson(line)).form.errors[0].code, 'form.too_large');
+  assert.equal(v.validate({email: 'ok@example.org'}).valid, true);
+});

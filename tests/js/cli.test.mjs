@@ -1,0 +1,93 @@
+// The CLI `veto validate` (SPEC section 5): one result line per form line, exit codes.
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {test} from 'node:test';
+
+import {cli} from './paths.mjs';
+
+function run(args, input) {
+  const r = spawnSync(cli, args, {input, maxBuffer: 64 << 20});
+  const lines = r.stdout.toString().split('\n').filter((l) => l !== '');
+  return {status: r.status, lines: lines.map((l) => JSON.parse(l)), stderr: r.stderr.toString()};
+}
+
+test('exit 0 when every form is valid, 1 when one is not', () => {
+  assert.equal(run(['validate'], '{"email":"a@example.org"}\n').status, 0);
+  const r = run(['validate'], '{"email":"a@example.org"}\n{"email":"nope"}\n');
+  assert.equal(r.status, 1);
+  assert.deepEqual(r.lines.map((l) => l.valid), [true, false]);
+});
+
+test('blank lines are skipped, CRLF and a last line without LF are read', () => {
+  const r = run(['validate'], '\n  \t\r\n{"email":"a@example.org"}\r\n\r\n{"email":"b@example.org"}');
+  assert.equal(r.status, 0);
+  assert.equal(r.lines.length, 2);
+  assert.equal(r.lines[1].fields.email.value, 'b@example.org');
+});
+
+test('a bad line gets a form error and the run goes on', () => {
+  const big = '{"email":"' + 'x'.repeat(1024 * 1024) + '"}';
+  const input = Buffer.concat([Buffer.from(`[]\n${big}\n{"a":1,"a":2}\n`), Buffer.from([0xff, 0x0a]),
+                               Buffer.from('{"email":"a@example.org"}\n')]);
+  const r = run(['validate'], input);
+  assert.deepEqual(r.lines.map((l) => l.form.errors[0]?.code),
+                   ['form.not_object', 'form.too_large', 'form.duplicate_field', 'form.encoding', undefined]);
+  assert.equal(r.status, 1);
+});
+
+test('a line of exactly 1 MiB is read; one byte more is too large', () => {
+  const pad = (n) => '{"email":"' + 'x'.repeat(n - 14) + '@b"}';
+  assert.equal(pad(1024 * 1024).length, 1024 * 1024);
+  const r = run(['validate'], pad(1024 * 1024) + '\r\n' + pad(1024 * 1024 + 1) + '\n');
+  assert.equal(r.lines[0].fields.email.errors[0].code, 'too_long');
+  assert.equal(r.lines[1].form.errors[0].code, 'form.too_large');
+});
+
+test('files are read in order; a missing file is exit 2', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'veto-cli-'));
+  writeFileSync(path.join(dir, 'a.jsonl'), '{"email":"a@example.org"}\n');
+  writeFileSync(path.join(dir, 'b.jsonl'), '{"email":"b@example.org"}\n');
+  const r = run(['validate', path.join(dir, 'a.jsonl'), '-', path.join(dir, 'b.jsonl')],
+                '{"email":"stdin@example.org"}\n');
+  assert.deepEqual(r.lines.map((l) => l.fields.email.value),
+                   ['a@example.org', 'stdin@example.org', 'b@example.org']);
+  const missing = run(['validate', path.join(dir, 'none.jsonl')], '');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot open/);
+});
+
+test('rulesets: custom ones load, bad ones are exit 2 with the place named', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'veto-cli-'));
+  const good = path.join(dir, 'good.json');
+  writeFileSync(good, JSON.stringify({id: 'c', version: 2, fields: [{name: 'mail', kind: 'email'}]}));
+  const r = run(['validate', '--ruleset', good], '{"mail":"a@example.org"}\n');
+  assert.equal(r.status, 0);
+  assert.deepEqual(r.lines[0].ruleset, {id: 'c', version: 2});
+  const bad = path.join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({id: 'c', version: 2, fields: [{name: 'mail', kind: 'email', x: 1}]}));
+  const refused = run(['validate', '--ruleset', bad], '{}\n');
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /fields\[0\]\.x: is not an option here/);
+  assert.deepEqual(refused.lines, []);
+});
+
+test('usage errors are exit 2', () => {
+  assert.equal(run([], '').status, 2);
+  assert.equal(run(['validate', '--bogus'], '').status, 2);
+  assert.equal(run(['frobnicate'], '').status, 2);
+});
+
+test('--locale is negotiated and reported', () => {
+  const r = run(['validate', '--locale', 'de-AT'], '{}\n');
+  assert.equal(r.lines[0].locale, 'en');  // until the message catalogs land
+});
+
+test('veto ruleset prints the ruleset with its defaults', () => {
+  const r = spawnSync(cli, ['ruleset']);
+  const rules = JSON.parse(r.stdout.toString());
+  assert.equal(rules.id, 'ai-training-objection');
+  assert.equal(rules.fields[0].popular_domains[0], 'gmail.com');
+});

@@ -1,0 +1,76 @@
+// TypeScript declarations for veto.mjs (SPEC sections 3 and 5).
+
+/** A scalar in `params` and `info`. */
+export type Scalar = string | number | boolean | null;
+
+/** One error or warning: a stable code, its parameters and a localized message. */
+export interface Issue {
+  code: string;
+  params: Record<string, Scalar>;
+  message: string;
+}
+
+/** The verdict on one field. `value` is null when the field is absent or has an error. */
+export interface FieldResult {
+  valid: boolean;
+  value: string | null;
+  errors: Issue[];
+  /** Always empty when `errors` is not. */
+  warnings: Issue[];
+  info: Record<string, Scalar>;
+}
+
+/** The verdict on a whole form. */
+export interface Result {
+  valid: boolean;
+  ruleset: { id: string; version: number };
+  /** The negotiated locale of the messages. */
+  locale: string;
+  /** Every field of the ruleset in ruleset order; empty after a document error. */
+  fields: Record<string, FieldResult>;
+  form: { errors: Issue[]; warnings: Issue[] };
+}
+
+/** One field of a ruleset, every option filled in. */
+export interface RulesetField {
+  name: string;
+  kind: 'email' | 'country' | 'phone' | 'text';
+  required: boolean;
+  [option: string]: unknown;
+}
+
+export interface Ruleset {
+  id: string;
+  version: number;
+  fields: RulesetField[];
+}
+
+/** A form as a page holds it: field names to values (strings; anything else is a `type` error). */
+export type Form = Record<string, unknown>;
+
+export interface Validator {
+  /** The ruleset as loaded, every default filled in. */
+  readonly ruleset: Ruleset;
+  /** Validates a form object. */
+  validate(form: Form): Result;
+  /**
+   * Validates one JSON document; the result as compact JSON text, byte-identical to the
+   * CLI's output line for the same input line. Text is encoded to UTF-8 first (a lone
+   * surrogate gives `form.encoding`); bytes are taken as they are.
+   */
+  validateJson(text: string | Uint8Array): string;
+  /** Validates one field for live feedback; throws RangeError for a name not in the ruleset. */
+  validateField(name: string, value: unknown, form?: Form): FieldResult;
+  /** Frees the validator's memory now instead of at garbage collection. */
+  dispose(): void;
+}
+
+export interface ValidatorOptions {
+  /** A ruleset object or its JSON text; default: the ruleset that ships with veto. */
+  ruleset?: Ruleset | object | string;
+  /** A BCP 47 tag; negotiated to a supported locale (exact tag, language, then "en"). */
+  locale?: string;
+}
+
+/** Loads the module once and a ruleset; rejects with the loader's message for a bad ruleset. */
+export function createValidator(options?: ValidatorOptions): Promise<Validator>;
