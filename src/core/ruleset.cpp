@@ -44,6 +44,18 @@ class option_reader {
     }
   }
 
+  // A whole number in [low, high].
+  void count(const char* key, std::int64_t& out, std::int64_t low, std::int64_t high) {
+    if (const json* value = find(key)) {
+      if (!value->is_number_integer() || value->get<std::int64_t>() < low ||
+          value->get<std::int64_t>() > high) {
+        return fail(key, "must be a whole number from " + std::to_string(low) + " to " +
+                             std::to_string(high));
+      }
+      out = value->get<std::int64_t>();
+    }
+  }
+
   void string(const char* key, std::string& out, bool required) {
     const json* value = find(key);
     if (!value) {
@@ -104,9 +116,14 @@ const char* kind_name(field_kind kind) {
   switch (kind) {
     case field_kind::email:
       return "email";
+    case field_kind::text:
+      return "text";
   }
   return "email";
 }
+
+// A text field may hold 64 KiB, so no limit above that many clusters or words can bind.
+constexpr std::int64_t max_text_count = 65536;
 
 }  // namespace
 
@@ -162,7 +179,23 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
       options.boolean("allow_domain_literal", field.email.allow_domain_literal);
       options.domains("special_use_domains", field.email.special_use_domains);
       options.domains("popular_domains", field.email.popular_domains);
-    } else if (kind == "country" || kind == "phone" || kind == "text") {
+    } else if (kind == "text") {
+      field.kind = field_kind::text;
+      field.required = false;
+      text_options& text = field.text;
+      options.count("min_graphemes", text.min_graphemes, 0, max_text_count);
+      options.count("max_graphemes", text.max_graphemes, 1, max_text_count);
+      options.count("min_words", text.min_words, 0, max_text_count);
+      options.boolean("require_meaningful", text.require_meaningful);
+      if (error.empty() && text.min_graphemes > text.max_graphemes) {
+        options.fail("min_graphemes", "is more than max_graphemes (" +
+                                          std::to_string(text.max_graphemes) + "): no text fits");
+      }
+      if (error.empty() && text.min_words > text.max_graphemes) {
+        options.fail("min_words", "is more than max_graphemes (" +
+                                      std::to_string(text.max_graphemes) + "): no text fits");
+      }
+    } else if (kind == "country" || kind == "phone") {
       // Part of the contract, not of this build yet: refusing beats pretending to check.
       options.fail("kind", "\"" + kind + "\" is not implemented in this version of veto yet");
     } else {
@@ -200,6 +233,11 @@ std::string to_json(const ruleset& rules) {
       w.key("allow_domain_literal"), w.boolean(field.email.allow_domain_literal);
       w.key("special_use_domains"), list(field.email.special_use_domains);
       w.key("popular_domains"), list(field.email.popular_domains);
+    } else if (field.kind == field_kind::text) {
+      w.key("min_graphemes"), w.number(field.text.min_graphemes);
+      w.key("max_graphemes"), w.number(field.text.max_graphemes);
+      w.key("min_words"), w.number(field.text.min_words);
+      w.key("require_meaningful"), w.boolean(field.text.require_meaningful);
     }
     w.end_object();
   }

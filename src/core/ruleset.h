@@ -20,13 +20,21 @@ struct email_options {
   std::vector<std::string> popular_domains;      // lower-case ASCII, in order of preference
 };
 
-enum class field_kind { email };
+struct text_options {
+  std::int64_t min_graphemes = 0;
+  std::int64_t max_graphemes = 10000;
+  std::int64_t min_words = 0;
+  bool require_meaningful = false;
+};
+
+enum class field_kind { email, text };
 
 struct field_spec {
   std::string name;
   field_kind kind = field_kind::email;
   bool required = true;
-  email_options email;
+  email_options email;  // for kind email
+  text_options text;    // for kind text
 };
 
 struct ruleset {

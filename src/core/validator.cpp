@@ -8,6 +8,7 @@
 #include "field.h"
 #include "messages.h"
 #include "ruleset.h"
+#include "text.h"
 #include "unicode.h"
 #include "utf8.h"
 #include "veto/veto.h"
@@ -19,13 +20,17 @@ inline constexpr std::size_t max_field_bytes = 64 * 1024;
 struct validator::impl {
   ruleset rules;
   std::string rules_json;
-  std::vector<std::unique_ptr<email_rules>> email;  // one per field, null for other kinds
+  // One entry per field, null where the field is of another kind.
+  std::vector<std::unique_ptr<email_rules>> email;
+  std::vector<std::unique_ptr<text_rules>> text;
   message_catalog messages;
 
   explicit impl(ruleset loaded) : rules(std::move(loaded)), rules_json(to_json(rules)) {
     for (const auto& field : rules.fields) {
-      email.push_back(field.kind == field_kind::email ? std::make_unique<email_rules>(field.email)
-                                                      : nullptr);
+      const bool is_email = field.kind == field_kind::email;
+      email.push_back(is_email ? std::make_unique<email_rules>(field.email) : nullptr);
+      text.push_back(field.kind == field_kind::text ? std::make_unique<text_rules>(field.text)
+                                                    : nullptr);
     }
   }
 
@@ -42,7 +47,7 @@ struct validator::impl {
     field_result field;
     field.name = spec.name;
     const form_member* member = find(members, spec.name);
-    std::string_view text;
+    std::string_view trimmed;
     if (member && member->type == form_member::kind::string) {
       if (member->text.size() > max_field_bytes) {
         add_error(field, "too_long",
@@ -54,18 +59,21 @@ struct validator::impl {
         add_error(field, "encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
         return field;
       }
-      text = unicode::trim(member->text);
+      trimmed = unicode::trim(member->text);
     } else if (member && member->type != form_member::kind::null) {
       add_error(field, "type");
       return field;
     }
-    if (text.empty()) {
+    if (trimmed.empty()) {
       if (spec.required) add_error(field, "required");
       return field;
     }
     switch (spec.kind) {
       case field_kind::email:
-        email[index]->check(text, field);
+        email[index]->check(trimmed, field);
+        break;
+      case field_kind::text:
+        text[index]->check(trimmed, field);
         break;
     }
     if (!field.errors.empty()) field.warnings.clear();

@@ -83,15 +83,54 @@ function rawJsonString(text) {
   return '"' + text.replace(/[\u0000-\u001f"\\]/g, (c) => JSON.stringify(c).slice(1, -1)) + '"';
 }
 
+const sentences = [
+  'Meta uses my photos to train its AI without asking me.', 'Ich widerspreche der Nutzung meiner Daten für KI.',
+  'Je m’oppose à l’utilisation de mes données.', 'Nie zgadzam się na używanie moich danych.',
+  'ฉันใช้Facebookทุกวันและไม่อยากให้ข้อมูลถูกใช้', '我不同意Meta使用我的数据训练人工智能模型。',
+  '日本語のテキストです。これは長い文章ではありません', 'لا أوافق على استخدام بياناتي لتدريب الذكاء',
+  'אני לא מסכים לשימוש בנתונים שלי', 'Δεν συμφωνώ με τη χρήση των δεδομένων μου.', '한국어 텍스트 입니다',
+  'हिन्दी पाठ यहाँ है', 'aaaa aaaa aaaa aaaa aaaa', 'abab ABAB ａｂａｂ', '👨\u200d👩\u200d👧 🇩🇪🇫🇷 e\u0301',
+  'line one\r\nline two\rthree\u2028four\u2029five\u0085six', 'tabs\tand  spaces', 'x'];
+
+// Text for the justification and details fields: sentences, random Unicode, and floods of
+// the characters that break naive counters (marks, joiners, lone regional indicators).
+function textValue(r) {
+  switch (r.int(6)) {
+    case 0: return randomText(r, r.int(60));
+    case 1: {
+      const unit = r.pick(['\u0301', '\u200d', '🇩', '\u202e', 'e\u0301', '😀', 'ก\u0e31', '\r\n', ' ']);
+      return 'start ' + unit.repeat(r.pick([5, 19, 20, 500, 5000, 20000])) + ' end';
+    }
+    case 2: return 'x'.repeat(r.pick([19, 20, 4999, 5000, 5001, 10000, 10001]));
+    default: {
+      let text = '';
+      for (let i = 1 + r.int(4); i > 0; i--) text += r.pick(sentences) + ' ';
+      return r.next() < 0.2 ? text + randomText(r, 5) : text;
+    }
+  }
+}
+
 function formLine(r) {
   const members = [];
   const email = r.next() < 0.85 ? `${r.pick(locals)}@${r.pick(domains)}` :
                                   randomText(r, r.int(30)) + (r.next() < 0.5 ? '@' + r.pick(domains) : '');
   const padded = r.next() < 0.1 ? ` \u3000${email}\t ` : email;
   members.push(['email', r.next() < 0.5 ? JSON.stringify(padded) : rawJsonString(padded)]);
+  const encode = (text) => (r.next() < 0.7 ? JSON.stringify(text) : rawJsonString(text));
+  if (r.next() < 0.6) members.push(['justification', encode(textValue(r))]);
+  if (r.next() < 0.25) members.push(['details', encode(textValue(r))]);
   if (r.next() < 0.2) members.push([r.pick(['note', 'country', '__proto__', '']), JSON.stringify(randomText(r, 5))]);
   if (r.next() < 0.1) members.reverse();
   return '{' + members.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',') + '}';
+}
+
+// A form that should pass: a plausible address and a real sentence or two.
+function plausibleLine(r) {
+  const email = `${r.pick(locals.slice(0, 8))}@${r.pick(domains.slice(0, 22))}`;
+  const justification = r.pick(sentences.slice(0, 12)) + ' ' + r.pick(sentences.slice(0, 12));
+  const form = {email, justification};
+  if (r.next() < 0.3) form.details = r.pick(sentences);
+  return JSON.stringify(form);
 }
 
 function structuralLine(r) {
@@ -152,7 +191,8 @@ export function makeCorpus(count, seed = 20241129) {
     const kind = r.next();
     let text;
     let bytes;
-    if (kind < 0.5) text = formLine(r);
+    if (kind < 0.15) text = plausibleLine(r);
+    else if (kind < 0.5) text = formLine(r);
     else if (kind < 0.72) text = structuralLine(r);
     else if (kind < 0.8) text = boundaryLine(r);
     else if (kind < 0.999) bytes = mutate(r, wtf8(formLine(r)));

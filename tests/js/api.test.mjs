@@ -6,10 +6,12 @@ import {moduleUrl} from './paths.mjs';
 
 const {createValidator} = await import(moduleUrl);
 const v = await createValidator();
+const because = 'Meta must not train its AI on my posts.';
 
 test('validate gives the result object of the contract', () => {
-  const r = v.validate({email: 'anna@exämple.de'});
+  const r = v.validate({email: 'anna@exämple.de', justification: because});
   assert.equal(r.valid, true);
+  assert.deepEqual(Object.keys(r.fields), ['email', 'justification', 'details']);
   assert.deepEqual(r.ruleset, {id: 'ai-training-objection', version: 1});
   assert.equal(r.locale, 'en');
   assert.deepEqual(Object.keys(r.fields.email), ['valid', 'value', 'errors', 'warnings', 'info']);
@@ -96,7 +98,8 @@ test('a ruleset as object or JSON text; a bad one rejects with the place named',
 
 test('the locale is negotiated', async () => {
   const german = await createValidator({locale: 'de-AT'});
-  assert.equal(german.validate({}).locale, 'en');  // until the message catalogs land
+  assert.equal(german.validate({}).locale, 'de');
+  assert.match(german.validate({}).fields.email.errors[0].message, /^Dieses Feld muss ausgefüllt werden\.$/);
 });
 
 test('large inputs grow the module memory and still answer', () => {
@@ -104,5 +107,5 @@ test('large inputs grow the module memory and still answer', () => {
   assert.equal(v.validate({email: big}).fields.email.errors[0].code, 'too_long');
   const line = JSON.stringify({email: 'b'.repeat(1024 * 1024)});
   assert.equal(JSON.parse(v.validateJson(line)).form.errors[0].code, 'form.too_large');
-  assert.equal(v.validate({email: 'ok@example.org'}).valid, true);
+  assert.equal(v.validate({email: 'ok@example.org', justification: because}).valid, true);
 });

@@ -8,6 +8,9 @@ import {test} from 'node:test';
 
 import {cli} from './paths.mjs';
 
+// A form that is valid under the default ruleset, with `email` as given.
+const form = (email) => JSON.stringify({email, justification: 'Meta must not train its AI on my posts.'});
+
 function run(args, input) {
   const r = spawnSync(cli, args, {input, maxBuffer: 64 << 20});
   const lines = r.stdout.toString().split('\n').filter((l) => l !== '');
@@ -15,14 +18,14 @@ function run(args, input) {
 }
 
 test('exit 0 when every form is valid, 1 when one is not', () => {
-  assert.equal(run(['validate'], '{"email":"a@example.org"}\n').status, 0);
-  const r = run(['validate'], '{"email":"a@example.org"}\n{"email":"nope"}\n');
+  assert.equal(run(['validate'], form('a@example.org') + '\n').status, 0);
+  const r = run(['validate'], form('a@example.org') + '\n' + form('nope') + '\n');
   assert.equal(r.status, 1);
   assert.deepEqual(r.lines.map((l) => l.valid), [true, false]);
 });
 
 test('blank lines are skipped, CRLF and a last line without LF are read', () => {
-  const r = run(['validate'], '\n  \t\r\n{"email":"a@example.org"}\r\n\r\n{"email":"b@example.org"}');
+  const r = run(['validate'], `\n  \t\r\n${form('a@example.org')}\r\n\r\n${form('b@example.org')}`);
   assert.equal(r.status, 0);
   assert.equal(r.lines.length, 2);
   assert.equal(r.lines[1].fields.email.value, 'b@example.org');
@@ -82,7 +85,7 @@ test('usage errors are exit 2', () => {
 
 test('--locale is negotiated and reported', () => {
   const r = run(['validate', '--locale', 'de-AT'], '{}\n');
-  assert.equal(r.lines[0].locale, 'en');  // until the message catalogs land
+  assert.equal(r.lines[0].locale, 'de');
 });
 
 test('veto ruleset prints the ruleset with its defaults', () => {

@@ -23,12 +23,16 @@ std::string first_error(const veto::result& r) {
 }
 
 TEST(api, result_json_has_the_contract_shape_byte_for_byte) {
-  const auto r = default_validator().validate_json(R"({"email":"anna@exämple.de"})", "de");
+  const auto r = default_validator().validate_json(
+      R"({"email":"anna@exämple.de","justification":"Meta must not train AI on my posts."})", "zz");
   EXPECT_EQ(
       r.to_json(),
       R"({"valid":true,"ruleset":{"id":"ai-training-objection","version":1},"locale":"en",)"
       R"("fields":{"email":{"valid":true,"value":"anna@exämple.de","errors":[],"warnings":[],)"
-      R"("info":{"ascii":"anna@xn--exmple-cua.de","smtputf8":false,"domain_ascii":"xn--exmple-cua.de"}}},)"
+      R"("info":{"ascii":"anna@xn--exmple-cua.de","smtputf8":false,"domain_ascii":"xn--exmple-cua.de"}},)"
+      R"("justification":{"valid":true,"value":"Meta must not train AI on my posts.","errors":[],)"
+      R"("warnings":[],"info":{"graphemes":35,"words":8}},)"
+      R"("details":{"valid":true,"value":null,"errors":[],"warnings":[],"info":{}}},)"
       R"("form":{"errors":[],"warnings":[]}})");
 }
 
@@ -93,7 +97,8 @@ TEST(api, a_bad_ruleset_is_a_value_not_an_exception) {
 }
 
 TEST(api, ruleset_is_reported_with_defaults) {
-  EXPECT_EQ(default_validator().field_names(), std::vector<std::string>{"email"});
+  EXPECT_EQ(default_validator().field_names(),
+            (std::vector<std::string>{"email", "justification", "details"}));
   const auto rules = nlohmann::json::parse(default_validator().ruleset_json());
   EXPECT_EQ(rules["fields"][0]["popular_domains"].size(), 41u);
 }
