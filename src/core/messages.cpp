@@ -215,7 +215,9 @@ std::string_view message_catalog::negotiate(std::string_view tag) const {
     normalized += c == '_' ? '-' : (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
   if (const auto exact = catalogs_.find(normalized); exact != catalogs_.end()) return exact->first;
-  const std::string language = normalized.substr(0, normalized.find('-'));
+  std::string language = normalized.substr(0, normalized.find('-'));
+  // Norwegian: "no" is the macrolanguage and Nynorsk readers read Bokmål, the catalog veto has.
+  if (language == "no" || language == "nn") language = "nb";
   if (const auto lang = catalogs_.find(language); lang != catalogs_.end()) return lang->first;
   return "en";
 }

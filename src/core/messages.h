@@ -26,7 +26,7 @@ class message_catalog {
   message_catalog();
   ~message_catalog();
 
-  // SPEC section 6: the exact tag, then its language, then "en".
+  // SPEC section 6: the exact tag, then its language, then "en" ("no" and "nn" read "nb").
   std::string_view negotiate(std::string_view tag) const;
 
   // The message for `code` in `locale` (already negotiated). Falls back to English, then

@@ -1,11 +1,13 @@
 // Message catalogs: complete, only known params, and formatted as ICU patterns would be.
 #include <gtest/gtest.h>
+#include <unicode/messagepattern.h>
+#include <unicode/msgfmt.h>
+#include <unicode/plurrule.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -47,14 +49,76 @@ TEST(messages, every_catalog_has_exactly_the_known_codes_with_known_params) {
       ASSERT_TRUE(codes.count(code)) << "unknown code " << code;
       const std::string text = pattern.get<std::string>();
       EXPECT_FALSE(text.empty()) << code;
-      // Every {name at the start of an argument must be a param of the code.
-      static const std::regex argument(R"(\{\s*([a-z_]+)\s*[,}])");
-      for (std::sregex_iterator it(text.begin(), text.end(), argument), end; it != end; ++it) {
-        EXPECT_TRUE(codes.at(code).count((*it)[1])) << code << " uses {" << (*it)[1] << "}";
+      // Every argument must name a param of the code.
+      UErrorCode status = U_ZERO_ERROR;
+      UParseError where{};
+      icu::MessagePattern parsed(icu::UnicodeString::fromUTF8(text), &where, status);
+      for (int i = 0; U_SUCCESS(status) && i < parsed.countParts(); ++i) {
+        if (parsed.getPart(i).getType() != UMSGPAT_PART_TYPE_ARG_NAME) continue;
+        std::string name;
+        parsed.getSubstring(parsed.getPart(i)).toUTF8String(name);
+        EXPECT_TRUE(codes.at(code).count(name)) << code << " uses {" << name << "}";
       }
     }
   }
   EXPECT_GE(catalogs, 1);
+}
+
+// The plural categories counts can reach in `locale` (counts stay below 70,000 in veto).
+std::set<std::string> reachable_categories(const icu::PluralRules& rules) {
+  std::set<std::string> out;
+  for (int n = 0; n < 70000; ++n) {
+    std::string keyword;
+    rules.select(n).toUTF8String(keyword);
+    out.insert(keyword);
+  }
+  return out;
+}
+
+// Every pattern parses as ICU MessageFormat, and every plural argument has a message for
+// each plural category a count can fall in, in that locale.
+TEST(messages, patterns_parse_as_icu_message_format_and_cover_every_plural_category) {
+  for (const auto& entry : std::filesystem::directory_iterator(VETO_CATALOG_DIR)) {
+    const std::string locale = entry.path().stem().string();
+    SCOPED_TRACE(locale);
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::PluralRules> rules(icu::PluralRules::forLocale(locale.c_str(), status));
+    ASSERT_TRUE(U_SUCCESS(status));
+    const std::set<std::string> categories = reachable_categories(*rules);
+    std::ifstream in(entry.path());
+    const json catalog = json::parse(in);
+    for (const auto& [code, pattern] : catalog.items()) {
+      const icu::UnicodeString text = icu::UnicodeString::fromUTF8(pattern.get<std::string>());
+      UParseError where{};
+      status = U_ZERO_ERROR;
+      icu::MessageFormat format(text, icu::Locale(locale.c_str()), where, status);
+      EXPECT_TRUE(U_SUCCESS(status))
+          << code << ": ICU cannot parse it (offset " << where.offset << ")";
+      status = U_ZERO_ERROR;
+      icu::MessagePattern parsed(text, &where, status);
+      if (U_FAILURE(status)) continue;
+      for (int i = 0; i < parsed.countParts(); ++i) {
+        const auto& part = parsed.getPart(i);
+        if (part.getType() != UMSGPAT_PART_TYPE_ARG_START ||
+            part.getArgType() != UMSGPAT_ARG_TYPE_PLURAL)
+          continue;
+        std::set<std::string> selectors;
+        const int limit = parsed.getLimitPartIndex(i);
+        for (int j = i + 1; j < limit; ++j) {
+          const auto& inner = parsed.getPart(j);
+          if (inner.getType() == UMSGPAT_PART_TYPE_ARG_SELECTOR) {
+            std::string selector;
+            parsed.getSubstring(inner).toUTF8String(selector);
+            selectors.insert(selector);
+          }
+          if (inner.getType() == UMSGPAT_PART_TYPE_MSG_START) j = parsed.getLimitPartIndex(j);
+        }
+        for (const auto& category : categories) {
+          EXPECT_TRUE(selectors.count(category)) << code << ": plural lacks \"" << category << "\"";
+        }
+      }
+    }
+  }
 }
 
 veto::issue only_error(const veto::result& r, const std::string& field) {
@@ -99,10 +163,14 @@ TEST(messages, every_issue_in_the_vectors_has_a_non_empty_message_without_placeh
   }
 }
 
-TEST(messages, locale_is_negotiated_down_to_english) {
+TEST(messages, locale_is_negotiated_exact_tag_then_language_then_english) {
   const auto v = veto::validator::from_default_ruleset();
-  for (const char* tag : {"en", "en-GB", "EN_us", "zz", "", "de-AT"}) {
-    EXPECT_EQ(v.value->validate_json("{}", tag).locale, "en") << tag;
+  const std::pair<const char*, const char*> cases[] = {
+      {"de", "de"}, {"de-AT", "de"}, {"DE_ch", "de"},     {"pt-BR", "pt"},  {"nb-NO", "nb"},
+      {"no", "nb"}, {"nn", "nb"},    {"ga-IE", "ga"},     {"mt", "mt"},     {"en-GB", "en"},
+      {"zz", "en"}, {"", "en"},      {"x-klingon", "en"}, {"sr-Latn", "en"}};
+  for (const auto& [tag, expected] : cases) {
+    EXPECT_EQ(v.value->validate_json("{}", tag).locale, expected) << tag;
   }
 }
 
