@@ -3,7 +3,7 @@
 // Prints Markdown (scripts/bench.sh writes it to bench/RESULTS.md).
 //   node bench/run.mjs BENCH_BINARY MODULE
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -36,6 +36,7 @@ function timePasses(fn) {
 }
 
 const native = JSON.parse(spawnSync(benchBinary, [file]).stdout.toString());
+rmSync(path.dirname(file), {recursive: true, force: true});
 const {createValidator} = await import(pathToFileURL(modulePath));
 const v = await createValidator();
 let sink = 0;

@@ -39,7 +39,7 @@ done < <(apt-cache showsrc --only-source "${packages[@]}" 2>/dev/null |
 for pkg in "${packages[@]}"; do
   [ -n "${debver[$pkg]:-}" ] || die "no Debian source package $pkg ${upstream[$pkg]} in apt's lists" \
     "(found: $(apt-cache showsrc --only-source "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | xargs))." \
-    "Run scripts/setup-system.sh (it enables deb-src for bookworm)."
+    "veto needs Debian bookworm's sources: scripts/setup-system.sh enables deb-src for them."
 done
 
 # sed, not head: head would close the pipe early and pipefail would flag emcc's SIGPIPE.
@@ -90,8 +90,8 @@ log=$root/wasm-deps-$key.log
 on_exit() {
   local rc=$?
   if [ "$rc" -ne 0 ]; then
-    echo "wasm-deps: FAILED (exit $rc). Log: $log  Build tree kept: $work" >&2
     tail -n 40 "$log" >&2
+    echo "wasm-deps: FAILED (exit $rc). Log: $log  Build tree kept: $work" >&2
   fi
 }
 trap on_exit EXIT
@@ -158,7 +158,7 @@ EOF
     --disable-draft --with-data-packaging=archive
   mkdir -p lib bin # normally made by the top-level Makefile, which we skip
   local dir
-  for dir in stubdata common i18n; do make -j2 -C "$dir" install; done
+  for dir in stubdata common i18n; do make -j2 -C "$dir" VERBOSE=1 install; done
   # Full prebuilt data; veto embeds it (or a subset of it) with genccode/icupkg.
   install -D -m 644 "$src/data/in/icudt72l.dat" "$stage/share/icu/icudt72l.dat"
 }
@@ -167,7 +167,7 @@ build_abseil() {
   # Installs every absl library: the exported CMake package refers to all of them.
   emcmake cmake -S "$work/src/abseil" -B "$work/build/abseil" -G Ninja "${cmake_common[@]}" \
     -DABSL_PROPAGATE_CXX_STD=ON -DBUILD_TESTING=OFF
-  cmake --build "$work/build/abseil" -j2
+  cmake --build "$work/build/abseil" -j2 --verbose
   cmake --install "$work/build/abseil"
 }
 
@@ -176,7 +176,7 @@ build_protobuf() {
   emcmake cmake -S "$work/src/protobuf" -B "$build" -G Ninja "${cmake_common[@]}" \
     -Dprotobuf_BUILD_TESTS=OFF -Dprotobuf_BUILD_PROTOC_BINARIES=OFF -Dprotobuf_WITH_ZLIB=OFF \
     -Dprotobuf_BUILD_SHARED_LIBS=OFF
-  cmake --build "$build" -j2 --target libprotobuf-lite
+  cmake --build "$build" -j2 --verbose --target libprotobuf-lite
   cmake --install "$build" --component libprotobuf-lite
   cmake --install "$build" --component protobuf-headers
 }
@@ -197,7 +197,7 @@ build_libphonenumber() {
     "-DGTEST_INCLUDE_DIR=$build/gtest-stub" -DGTEST_LIB=gtest-not-built \
     -DUSE_BOOST=OFF -DUSE_STDMUTEX=ON -DUSE_ICU_REGEXP=ON -DUSE_RE2=OFF -DUSE_PROTOBUF_LITE=ON \
     -DBUILD_GEOCODER=OFF -DREGENERATE_METADATA=OFF -DBUILD_STATIC_LIB=ON
-  make -C "$build" -j2 phonenumber
+  make -C "$build" -j2 VERBOSE=1 phonenumber
   install -D -m 644 "$build/libphonenumber.a" "$stage/lib/libphonenumber.a"
   # The install rules would also install the (same-named) shared target; copy the headers
   # instead: all of src/phonenumbers, a superset of upstream's list, without the geocoder.
@@ -209,12 +209,13 @@ finish() {
   # The prefix is moved after installing, so nothing may refer to the build tree (the absl
   # CMake package is relocatable; Abseil's pkg-config files hard-code it and are not needed).
   rm -rf "$stage/lib/pkgconfig"
-  if grep -rlI "$work" "$stage"; then die "installed files refer to the build tree (see above)"; fi
+  if grep -rlIF "$work" "$stage"; then die "installed files refer to the build tree (see above)"; fi
   {
     for pkg in "${packages[@]}"; do echo "$pkg ${upstream[$pkg]} debian ${debver[$pkg]}"; done
     echo "opt $opt"
     echo "icu-flags $icu_flags"
-    echo "cmake-flags $cmake_flags -std=c++17"
+    echo "cmake-flags $cmake_flags"
+    echo "cxx-standard 17"
     echo "emcc $emcc_version"
     echo "key $key"
     (cd "$stage/lib" && ls -1 -- *.a) | sed 's/^/lib /'

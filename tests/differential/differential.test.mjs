@@ -2,7 +2,7 @@
 // give byte-identical results, line for line (SPEC: both builds agree).
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -14,9 +14,11 @@ const count = Number(process.env.VETO_DIFF_LINES ?? 12000);
 
 test(`native CLI and Wasm validateJson agree on ${count} generated lines`, async () => {
   const entries = makeCorpus(count);
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'veto-diff-')), 'corpus.jsonl');
+  const dir = mkdtempSync(path.join(tmpdir(), 'veto-diff-'));
+  const file = path.join(dir, 'corpus.jsonl');
   writeFileSync(file, Buffer.concat(entries.flatMap((e) => [e.bytes, Buffer.from('\n')])));
   const native = spawnSync(cli, ['validate', file], {maxBuffer: 1 << 30});
+  rmSync(dir, {recursive: true, force: true});
   assert.ok(native.status === 0 || native.status === 1, native.stderr.toString());
   const nativeLines = native.stdout.toString('utf8').split('\n');
   assert.equal(nativeLines.pop(), '');

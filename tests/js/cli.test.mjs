@@ -1,12 +1,15 @@
 // The CLI `veto validate` (SPEC section 5): one result line per form line, exit codes.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {test} from 'node:test';
+import {after, test} from 'node:test';
 
 import {cli} from './paths.mjs';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'veto-cli-'));
+after(() => rmSync(scratch, {recursive: true, force: true}));
 
 // A form that is valid under the default ruleset, with `email` as given.
 const form = (email) => JSON.stringify({email, justification: 'Meta must not train its AI on my posts.'});
@@ -50,7 +53,7 @@ test('a line of exactly 1 MiB is read; one byte more is too large', () => {
 });
 
 test('files are read in order; a missing file is exit 2', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'veto-cli-'));
+  const dir = scratch;
   writeFileSync(path.join(dir, 'a.jsonl'), '{"email":"a@example.org"}\n');
   writeFileSync(path.join(dir, 'b.jsonl'), '{"email":"b@example.org"}\n');
   const r = run(['validate', path.join(dir, 'a.jsonl'), '-', path.join(dir, 'b.jsonl')],
@@ -63,7 +66,7 @@ test('files are read in order; a missing file is exit 2', () => {
 });
 
 test('rulesets: custom ones load, bad ones are exit 2 with the place named', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'veto-cli-'));
+  const dir = scratch;
   const good = path.join(dir, 'good.json');
   writeFileSync(good, JSON.stringify({id: 'c', version: 2, fields: [{name: 'mail', kind: 'email'}]}));
   const r = run(['validate', '--ruleset', good], '{"mail":"a@example.org"}\n');
