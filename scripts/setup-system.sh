@@ -13,6 +13,8 @@ packages=(
   emscripten protobuf-compiler dpkg-dev autoconf automake make python3
   # size figures and sanitizer/fuzzing runtimes
   brotli gzip clang-14 libclang-rt-14-dev
+  # Unicode 15.0 test data (GraphemeBreakTest.txt, WordBreakTest.txt) for the text tests
+  unicode-data
 )
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
