@@ -7,10 +7,11 @@ import {pathToFileURL} from 'node:url';
 
 const [cli, modulePath, ...files] = process.argv.slice(2);
 const {createValidator} = await import(pathToFileURL(modulePath));
-const validator = await createValidator();
+const locale = process.env.VETO_LOCALE ?? 'en';
+const validator = await createValidator({locale});
 let differences = 0;
 for (const file of files) {
-  const native = spawnSync(cli, ['validate', file]).stdout.toString().split('\n').filter(Boolean);
+  const native = spawnSync(cli, ['validate', '--locale', locale, file]).stdout.toString().split('\n').filter(Boolean);
   const lines = readFileSync(file).toString().split('\n').map((l) => l.replace(/\r$/, ''))
                     .filter((l) => l.trim() !== '');
   console.log(`${file}: ${lines.length} forms\n`);
@@ -24,7 +25,11 @@ for (const file of files) {
       for (const issue of [...field.errors, ...field.warnings]) notes.push({...issue, field: name});
     }
     console.log(`${result.valid ? 'VALID  ' : 'INVALID'} ${line}`);
-    if (result.fields.email?.value) console.log(`        value: ${result.fields.email.value}`);
+    for (const [name, field] of Object.entries(result.fields)) {
+      if (field.value === null) continue;
+      const counts = 'graphemes' in field.info ? ` (${field.info.graphemes} graphemes, ${field.info.words} words)` : '';
+      console.log(`        ${name}: ${JSON.stringify(field.value)}${counts}`);
+    }
     for (const n of notes) console.log(`        ${n.field ?? 'form'}: ${n.code}: ${n.message}`);
     console.log(`        native and Wasm results ${same ? 'byte-identical' : 'DIFFER'}\n`);
   });
