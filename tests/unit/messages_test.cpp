@@ -4,10 +4,12 @@
 #include <unicode/msgfmt.h>
 #include <unicode/plurrule.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -171,6 +173,83 @@ TEST(messages, locale_is_negotiated_exact_tag_then_language_then_english) {
       {"zz", "en"}, {"", "en"},      {"x-klingon", "en"}, {"sr-Latn", "en"}};
   for (const auto& [tag, expected] : cases) {
     EXPECT_EQ(v.value->validate_json("{}", tag).locale, expected) << tag;
+  }
+}
+
+}  // namespace
+
+namespace {
+
+const char* const all_locales[] = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi",
+                                   "fr", "ga", "hr", "hu", "is", "it", "lt", "lv", "mt",
+                                   "nb", "nl", "pl", "pt", "ro", "sk", "sl", "sv"};
+
+// The text.too_short message for a text of `count` graphemes (min 200), in `locale`.
+std::string too_short_message(const veto::validator& v, int count, const char* locale) {
+  const auto field = v.validate_field(
+      "t", {{"t", veto::form_member::kind::string, std::string(count, 'a')}}, locale);
+  return field->errors.at(0).message;
+}
+
+std::string without_digits(std::string text) {
+  text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }),
+             text.end());
+  return text;
+}
+
+// Counts in the same plural category read the same but for the number, and every count is
+// written into its message; the coverage test above makes sure each category has its form.
+TEST(messages, counts_take_the_plural_form_of_their_category_in_every_locale) {
+  const auto loaded = veto::validator::from_ruleset(
+      R"({"id":"p","version":1,"fields":[{"name":"t","kind":"text","min_graphemes":200}]})");
+  ASSERT_TRUE(loaded) << loaded.error;
+  const int counts[] = {1, 2, 3, 5, 11, 21, 22, 101};  // 0 is absent, not a count
+  for (const char* locale : all_locales) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::PluralRules> rules(icu::PluralRules::forLocale(locale, status));
+    std::map<std::string, std::string> form_of_category;
+    for (const int count : counts) {
+      std::string category;
+      rules->select(count).toUTF8String(category);
+      const std::string message = too_short_message(*loaded.value, count, locale);
+      EXPECT_NE(message.find(" " + std::to_string(count)), std::string::npos)
+          << locale << ": " << message;
+      const auto [it, fresh] = form_of_category.emplace(category, without_digits(message));
+      if (!fresh)
+        EXPECT_EQ(it->second, without_digits(message))
+            << locale << " " << count << " (" << category << ")";
+    }
+  }
+}
+
+// Words that only English messages use; none may show up in another locale's messages.
+TEST(messages, no_english_in_other_locales) {
+  const std::set<std::string> english = {"the",   "and",     "your",       "please", "must", "this",
+                                         "field", "address", "characters", "words",  "enter"};
+  std::ifstream in(std::string(VETO_CATALOG_DIR) + "/en.json");
+  const json en = json::parse(in);
+  for (const char* locale : all_locales) {
+    if (std::string(locale) == "en") continue;
+    std::ifstream file(std::string(VETO_CATALOG_DIR) + "/" + locale + ".json");
+    const json catalog = json::parse(file);
+    for (const auto& [code, pattern] : catalog.items()) {
+      const std::string text = pattern.get<std::string>();
+      EXPECT_NE(text, en[code].get<std::string>())
+          << locale << " " << code << " is the English text";
+      // Argument names and selector keywords are code, not text: leave them out.
+      static const std::regex code_words(R"(\{\s*[a-z_]+|[a-z_=0-9]+\s*\{)");
+      const std::string prose = std::regex_replace(text, code_words, "{");
+      std::string word;
+      for (const char c : prose + " ") {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+          word += static_cast<char>(c | 0x20);
+          continue;
+        }
+        EXPECT_FALSE(english.count(word))
+            << locale << " " << code << ": \"" << word << "\" in " << text;
+        word.clear();
+      }
+    }
   }
 }
 
