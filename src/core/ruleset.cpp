@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "country.h"
 #include "json_writer.h"
 
 namespace veto {
@@ -23,6 +24,13 @@ const std::vector<std::string> default_popular_domains = {
     "onet.pl",    "interia.pl",     "seznam.cz",   "ziggo.nl",       "kpnmail.nl",
     "telenet.be", "skynet.be",      "telia.com",   "btinternet.com", "sky.com",
     "mail.com"};
+
+// SPEC section 2, country rule 3: the GDPR's territory (the EU's members, then the EU regions
+// with codes of their own), the EEA's other members, and the UK GDPR's.
+const std::vector<std::string> default_eligible_countries = {
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
+    "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
+    "SE", "AX", "GF", "GP", "MQ", "RE", "YT", "MF", "IS", "LI", "NO", "GB"};
 
 // Reads one object's options, remembering which keys were used so that any other key can
 // be refused as unknown. Every failure is kept as the first error, with its path.
@@ -84,6 +92,25 @@ class option_reader {
     }
   }
 
+  // A non-empty list of upper-case alpha-2 codes of ISO 3166-1 assigned countries.
+  void countries(const char* key, std::vector<std::string>& out) {
+    const json* value = find(key);
+    if (!value) return;
+    if (!value->is_array() || value->empty()) {
+      return fail(key, "must be a non-empty array of alpha-2 country codes");
+    }
+    out.clear();
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      if (!item.is_string() || !is_assigned_country(item.get_ref<const std::string&>())) {
+        return fail(std::string(key) + "[" + std::to_string(i) + "]",
+                    "must be the upper-case ISO 3166-1 alpha-2 code of an assigned country, "
+                    "like \"DE\"");
+      }
+      out.push_back(item.get<std::string>());
+    }
+  }
+
   void refuse_unknown() {
     for (const auto& [key, value] : object_.items()) {
       if (!used_.count(key)) return fail(key, "is not an option here");
@@ -116,6 +143,8 @@ const char* kind_name(field_kind kind) {
   switch (kind) {
     case field_kind::email:
       return "email";
+    case field_kind::country:
+      return "country";
     case field_kind::text:
       return "text";
   }
@@ -179,6 +208,10 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
       options.boolean("allow_domain_literal", field.email.allow_domain_literal);
       options.domains("special_use_domains", field.email.special_use_domains);
       options.domains("popular_domains", field.email.popular_domains);
+    } else if (kind == "country") {
+      field.kind = field_kind::country;
+      field.country.eligible = default_eligible_countries;
+      options.countries("eligible", field.country.eligible);
     } else if (kind == "text") {
       field.kind = field_kind::text;
       field.required = false;
@@ -195,7 +228,7 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
         options.fail("min_words", "is more than max_graphemes (" +
                                       std::to_string(text.max_graphemes) + "): no text fits");
       }
-    } else if (kind == "country" || kind == "phone") {
+    } else if (kind == "phone") {
       // Part of the contract, not of this build yet: refusing beats pretending to check.
       options.fail("kind", "\"" + kind + "\" is not implemented in this version of veto yet");
     } else {
@@ -233,6 +266,8 @@ std::string to_json(const ruleset& rules) {
       w.key("allow_domain_literal"), w.boolean(field.email.allow_domain_literal);
       w.key("special_use_domains"), list(field.email.special_use_domains);
       w.key("popular_domains"), list(field.email.popular_domains);
+    } else if (field.kind == field_kind::country) {
+      w.key("eligible"), list(field.country.eligible);
     } else if (field.kind == field_kind::text) {
       w.key("min_graphemes"), w.number(field.text.min_graphemes);
       w.key("max_graphemes"), w.number(field.text.max_graphemes);

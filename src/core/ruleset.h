@@ -27,14 +27,19 @@ struct text_options {
   bool require_meaningful = false;
 };
 
-enum class field_kind { email, text };
+struct country_options {
+  std::vector<std::string> eligible;  // upper-case alpha-2 codes of assigned countries
+};
+
+enum class field_kind { email, country, text };
 
 struct field_spec {
   std::string name;
   field_kind kind = field_kind::email;
   bool required = true;
-  email_options email;  // for kind email
-  text_options text;    // for kind text
+  email_options email;      // for kind email
+  country_options country;  // for kind country
+  text_options text;        // for kind text
 };
 
 struct ruleset {

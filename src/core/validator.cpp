@@ -2,6 +2,7 @@
 // result -> messages. JSON comes in through parse_document and goes out through to_json.
 #include <unordered_set>
 
+#include "country.h"
 #include "document.h"
 #include "email.h"
 #include "embedded.h"
@@ -22,6 +23,7 @@ struct validator::impl {
   std::string rules_json;
   // One entry per field, null where the field is of another kind.
   std::vector<std::unique_ptr<email_rules>> email;
+  std::vector<std::unique_ptr<country_rules>> country;
   std::vector<std::unique_ptr<text_rules>> text;
   message_catalog messages;
 
@@ -29,6 +31,9 @@ struct validator::impl {
     for (const auto& field : rules.fields) {
       const bool is_email = field.kind == field_kind::email;
       email.push_back(is_email ? std::make_unique<email_rules>(field.email) : nullptr);
+      country.push_back(field.kind == field_kind::country
+                            ? std::make_unique<country_rules>(field.country)
+                            : nullptr);
       text.push_back(field.kind == field_kind::text ? std::make_unique<text_rules>(field.text)
                                                     : nullptr);
     }
@@ -41,8 +46,8 @@ struct validator::impl {
     return nullptr;
   }
 
-  // Field hygiene (SPEC section 1), then the field's own rules.
-  field_result check_field(std::size_t index, const form& members) const {
+  // Field hygiene (SPEC section 1), then the field's own rules. `locale` is negotiated.
+  field_result check_field(std::size_t index, const form& members, std::string_view locale) const {
     const field_spec& spec = rules.fields[index];
     field_result field;
     field.name = spec.name;
@@ -71,6 +76,9 @@ struct validator::impl {
     switch (spec.kind) {
       case field_kind::email:
         email[index]->check(trimmed, field);
+        break;
+      case field_kind::country:
+        country[index]->check(trimmed, locale, field);
         break;
       case field_kind::text:
         text[index]->check(trimmed, field);
@@ -104,7 +112,7 @@ struct validator::impl {
     }
     out.valid = true;
     for (std::size_t i = 0; i < rules.fields.size(); ++i) {
-      out.fields.push_back(check_field(i, members));
+      out.fields.push_back(check_field(i, members, out.locale));
       out.valid = out.valid && out.fields.back().valid;
       localize(out.locale, out.fields.back());
     }
@@ -163,8 +171,9 @@ std::optional<field_result> validator::validate_field(std::string_view name, con
                                                       std::string_view locale) const {
   for (std::size_t i = 0; i < state_->rules.fields.size(); ++i) {
     if (state_->rules.fields[i].name != name) continue;
-    field_result field = state_->check_field(i, members);
-    state_->localize(state_->messages.negotiate(locale), field);
+    const std::string_view negotiated = state_->messages.negotiate(locale);
+    field_result field = state_->check_field(i, members, negotiated);
+    state_->localize(negotiated, field);
     return field;
   }
   return std::nullopt;

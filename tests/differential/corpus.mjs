@@ -55,6 +55,16 @@ export const domains = [
   `${label(63)}.${label(63)}.${label(63)}.${label(59)}.de`, `${label(63, 'ä')}.de`,
   `${label(1200, '日')}.jp`, `xn--${label(3000, 'b')}.de`, 'b.de', 'web.de', 'gmx.ch'];
 
+// Country values: codes of every shape, aliases, codes that are no country, names in the
+// Latin, Greek and Cyrillic scripts with case, width and diacritic variants, ambiguous and
+// variant names, and names in locales veto has no names for. The first 16 are eligible.
+export const countries = [
+  'DE', 'de', 'DEU', '276', 'ＤＥ', '２７６', ' at ', 'UK', 'FX', 'ddr', 'Deutschland', 'ÖSTERREICH',
+  'Osterreich', 'O\u0308sterreich', 'polska', 'Ελλάδα',
+  'US', 'usa', '840', 'BU', 'XK', 'EU', '419', 'ZZ', 'QO', 'AA', 'SU', 'YU', '001', 'Гърция', 'Éire',
+  'ΚΎΠΡΟΣ', 'Česko', 'Vereinigte Staaten', 'Schweiz', 'Kongo', 'Czech Republic', 'Hong Kong', 'Čad',
+  'Cad', '日本', 'Россия', 'Deutsch land', 'D', 'DEUT', '2760', '🇩🇪', 'Ｄｅｕｔｓｃｈｌａｎｄ', 'İsland'];
+
 // Code points from the ranges where validators go wrong.
 const ranges = [
   [0x20, 0x7e], [0x00, 0x1f], [0x7f, 0xa0], [0xa0, 0xff], [0x300, 0x36f], [0x370, 0x3ff],
@@ -117,6 +127,10 @@ function formLine(r) {
   const padded = r.next() < 0.1 ? ` \u3000${email}\t ` : email;
   members.push(['email', r.next() < 0.5 ? JSON.stringify(padded) : rawJsonString(padded)]);
   const encode = (text) => (r.next() < 0.7 ? JSON.stringify(text) : rawJsonString(text));
+  if (r.next() < 0.7) {
+    const country = r.next() < 0.8 ? r.pick(countries) : randomText(r, r.int(12));
+    members.push(['country', encode(r.next() < 0.1 ? ` \u3000${country}\t ` : country)]);
+  }
   if (r.next() < 0.6) members.push(['justification', encode(textValue(r))]);
   if (r.next() < 0.25) members.push(['details', encode(textValue(r))]);
   if (r.next() < 0.2) members.push([r.pick(['note', 'country', '__proto__', '']), JSON.stringify(randomText(r, 5))]);
@@ -124,11 +138,12 @@ function formLine(r) {
   return '{' + members.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',') + '}';
 }
 
-// A form that should pass: a plausible address and a real sentence or two.
+// A form that should pass: a plausible address, an eligible country and a real sentence or two.
 function plausibleLine(r) {
   const email = `${r.pick(locals.slice(0, 8))}@${r.pick(domains.slice(0, 22))}`;
+  const country = r.pick(countries.slice(0, 16));
   const justification = r.pick(sentences.slice(0, 12)) + ' ' + r.pick(sentences.slice(0, 12));
-  const form = {email, justification};
+  const form = {email, country, justification};
   if (r.next() < 0.3) form.details = r.pick(sentences);
   return JSON.stringify(form);
 }

@@ -9,9 +9,9 @@ const v = await createValidator();
 const because = 'Meta must not train its AI on my posts.';
 
 test('validate gives the result object of the contract', () => {
-  const r = v.validate({email: 'anna@exämple.de', justification: because});
+  const r = v.validate({email: 'anna@exämple.de', country: 'DE', justification: because});
   assert.equal(r.valid, true);
-  assert.deepEqual(Object.keys(r.fields), ['email', 'justification', 'details']);
+  assert.deepEqual(Object.keys(r.fields), ['email', 'country', 'justification', 'details']);
   assert.deepEqual(r.ruleset, {id: 'ai-training-objection', version: 1});
   assert.equal(r.locale, 'en');
   assert.deepEqual(Object.keys(r.fields.email), ['valid', 'value', 'errors', 'warnings', 'info']);
@@ -69,6 +69,25 @@ test('a form that is not an object is form.not_object', () => {
   }
 });
 
+test('countries by code, alias and name in any of the 26 locales, named in the message locale', async () => {
+  const german = await createValidator({locale: 'de'});
+  const country = (value, validator = v) => validator.validateField('country', value);
+  for (const name of ['Deutschland', 'ÖSTERREICH', 'Osterreich', 'polska', '  de ', 'ＤＥ', 'Γερμανία', 'Německo']) {
+    assert.equal(country(name).valid, true, name);
+  }
+  assert.deepEqual(country('Osterreich', german).info, {alpha3: 'AUT', numeric: '040', name: 'Österreich'});
+  assert.deepEqual(country('uk').warnings.map((w) => [w.code, w.params]), [['country.alias', {from: 'UK', to: 'GB'}]]);
+  assert.equal(country('DDR').value, 'DE');
+  const us = country('US', german);
+  assert.deepEqual([us.value, us.errors[0].code, us.errors[0].params, us.warnings, us.info],
+                   [null, 'country.not_eligible', {country: 'US'}, [],
+                    {alpha3: 'USA', numeric: '840', name: 'Vereinigte Staaten'}]);
+  for (const junk of ['XK', 'EU', '419', 'ZZ', 'Kongo', 'Czech Republic', '😀']) {
+    assert.deepEqual([country(junk).errors[0].code, country(junk).info], ['country.unknown', {}], junk);
+  }
+  german.dispose();
+});
+
 test('validateField checks one field for live feedback', () => {
   const field = v.validateField('email', 'anna@gmial', {});
   assert.equal(field.valid, false);
@@ -107,5 +126,5 @@ test('large inputs grow the module memory and still answer', () => {
   assert.equal(v.validate({email: big}).fields.email.errors[0].code, 'too_long');
   const line = JSON.stringify({email: 'b'.repeat(1024 * 1024)});
   assert.equal(JSON.parse(v.validateJson(line)).form.errors[0].code, 'form.too_large');
-  assert.equal(v.validate({email: 'ok@example.org', justification: because}).valid, true);
+  assert.equal(v.validate({email: 'ok@example.org', country: 'DE', justification: because}).valid, true);
 });

@@ -12,7 +12,7 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'veto-cli-'));
 after(() => rmSync(scratch, {recursive: true, force: true}));
 
 // A form that is valid under the default ruleset, with `email` as given.
-const form = (email) => JSON.stringify({email, justification: 'Meta must not train its AI on my posts.'});
+const form = (email) => JSON.stringify({email, country: 'DE', justification: 'Meta must not train its AI on my posts.'});
 
 function run(args, input) {
   const r = spawnSync(cli, args, {input, maxBuffer: 64 << 20});

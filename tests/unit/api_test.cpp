@@ -24,12 +24,15 @@ std::string first_error(const veto::result& r) {
 
 TEST(api, result_json_has_the_contract_shape_byte_for_byte) {
   const auto r = default_validator().validate_json(
-      R"({"email":"anna@exämple.de","justification":"Meta must not train AI on my posts."})", "zz");
+      R"({"email":"anna@exämple.de","country":"de","justification":"Meta must not train AI on my posts."})",
+      "zz");
   EXPECT_EQ(
       r.to_json(),
       R"({"valid":true,"ruleset":{"id":"ai-training-objection","version":1},"locale":"en",)"
       R"("fields":{"email":{"valid":true,"value":"anna@exämple.de","errors":[],"warnings":[],)"
       R"("info":{"ascii":"anna@xn--exmple-cua.de","smtputf8":false,"domain_ascii":"xn--exmple-cua.de"}},)"
+      R"("country":{"valid":true,"value":"DE","errors":[],"warnings":[],)"
+      R"("info":{"alpha3":"DEU","numeric":"276","name":"Germany"}},)"
       R"("justification":{"valid":true,"value":"Meta must not train AI on my posts.","errors":[],)"
       R"("warnings":[],"info":{"graphemes":35,"words":8}},)"
       R"("details":{"valid":true,"value":null,"errors":[],"warnings":[],"info":{}}},)"
@@ -90,6 +93,18 @@ TEST(api, validate_field_checks_one_field) {
   EXPECT_FALSE(default_validator().validate_field("fax", {}));
 }
 
+TEST(api, a_country_not_eligible_keeps_its_facts_as_in_the_contract) {
+  const auto field =
+      default_validator().validate_field("country", {{"country", kind::string, "US"}}, "de-AT");
+  ASSERT_TRUE(field);
+  EXPECT_EQ(veto::to_json(*field),
+            R"({"valid":false,"value":null,"errors":[{"code":"country.not_eligible",)"
+            R"("params":{"country":"US"},"message":"Dieses Formular ist nur für Personen mit )"
+            R"(Wohnsitz in der EU, im EWR oder im Vereinigten Königreich bestimmt; US gehört )"
+            R"(nicht zu diesen Ländern."}],"warnings":[],)"
+            R"("info":{"alpha3":"USA","numeric":"840","name":"Vereinigte Staaten"}})");
+}
+
 TEST(api, a_bad_ruleset_is_a_value_not_an_exception) {
   const auto loaded = veto::validator::from_ruleset("{\"id\":1}");
   EXPECT_FALSE(loaded);
@@ -98,7 +113,7 @@ TEST(api, a_bad_ruleset_is_a_value_not_an_exception) {
 
 TEST(api, ruleset_is_reported_with_defaults) {
   EXPECT_EQ(default_validator().field_names(),
-            (std::vector<std::string>{"email", "justification", "details"}));
+            (std::vector<std::string>{"email", "country", "justification", "details"}));
   const auto rules = nlohmann::json::parse(default_validator().ruleset_json());
   EXPECT_EQ(rules["fields"][0]["popular_domains"].size(), 41u);
 }

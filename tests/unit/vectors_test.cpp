@@ -1,7 +1,10 @@
 // Runs the test vectors under tests/vectors through the public API. Each vector is one
 // JSON line; each file has its own shape, described at the top of its runner below.
 #include <gtest/gtest.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
 
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,7 +22,8 @@ struct vector_case {
   json data;
 };
 
-std::vector<vector_case> read_vectors(const std::string& file) {
+// The vectors of `file`, only those with the member `shape` when one is named.
+std::vector<vector_case> read_vectors(const std::string& file, const std::string& shape = "") {
   std::vector<vector_case> out;
   std::ifstream in(std::string(VETO_VECTORS_DIR) + "/" + file);
   std::string text;
@@ -27,7 +31,8 @@ std::vector<vector_case> read_vectors(const std::string& file) {
   while (std::getline(in, text)) {
     ++number;
     if (text.empty() || text[0] == '#') continue;
-    out.push_back({file, number, json::parse(text)});
+    json data = json::parse(text);
+    if (shape.empty() || data.contains(shape)) out.push_back({file, number, std::move(data)});
   }
   if (out.empty()) ADD_FAILURE() << "no vectors in " << file;
   return out;
@@ -138,6 +143,102 @@ TEST_P(text_vectors, match) {
 
 INSTANTIATE_TEST_SUITE_P(vectors, text_vectors, testing::ValuesIn(read_vectors("text.jsonl")),
                          case_name);
+
+// country.jsonl, {"country": input, "locale": tag, "options": {...}} with either "error",
+// "params" and "info" (default {}) or "value", "info", "warnings" and "warning_params".
+class country_vectors : public testing::TestWithParam<vector_case> {};
+
+TEST_P(country_vectors, match) {
+  const json& v = GetParam().data;
+  const auto checker = validator_for(v.value("options", json::object()), "country");
+  const json form = {{"country", v.at("country")}};
+  json result = json::parse(checker->validate_json(form.dump(), v.value("locale", "en")).to_json());
+  json& field = result["fields"]["country"];
+  SCOPED_TRACE("vector: " + v.dump() + "\nresult: " + field.dump());
+  if (v.contains("error")) {
+    EXPECT_FALSE(field["valid"].get<bool>());
+    EXPECT_TRUE(field["value"].is_null());
+    ASSERT_EQ(field["errors"].size(), 1u);
+    EXPECT_EQ(field["errors"][0]["code"], v["error"]);
+    EXPECT_EQ(field["errors"][0]["params"], v.value("params", json::object()));
+    EXPECT_EQ(field["warnings"], json::array());
+    if (v.contains("info")) {
+      EXPECT_EQ(field["info"], v["info"]);
+    } else if (v["error"] != "country.not_eligible") {
+      EXPECT_EQ(field["info"], json::object());
+    }
+  } else {
+    EXPECT_TRUE(field["valid"].get<bool>());
+    EXPECT_EQ(field["errors"], json::array());
+    EXPECT_EQ(field["value"], v.at("value"));
+    if (v.contains("info")) EXPECT_EQ(field["info"], v["info"]);
+    EXPECT_EQ(issue_codes(field["warnings"]), v.value("warnings", json::array()));
+    for (const auto& item : field["warnings"]) {
+      EXPECT_EQ(item["params"], v["warning_params"][item["code"].get<std::string>()]);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(vectors, country_vectors,
+                         testing::ValuesIn(read_vectors("country.jsonl", "country")), case_name);
+
+// country.jsonl, {"iso": [alpha-2, alpha-3, numeric]}: an eligible country as the ISO list
+// gives it. It must be found by each code, and by ICU's own standard display name in each
+// message locale (as written and upper-cased), with that name as info in that locale.
+class eligible_countries : public testing::TestWithParam<vector_case> {};
+
+std::string display_name(const std::string& alpha2, const char* locale, bool upper) {
+  icu::UnicodeString name;
+  icu::Locale("und", alpha2.c_str()).getDisplayCountry(icu::Locale(locale), name);
+  if (upper) name.toUpper(icu::Locale(locale));
+  std::string out;
+  return name.toUTF8String(out);
+}
+
+TEST_P(eligible_countries, found_by_codes_and_names) {
+  const json& iso = GetParam().data.at("iso");
+  const std::string alpha2 = iso[0], alpha3 = iso[1], numeric = iso[2];
+  const auto& checker = veto::validator::from_default_ruleset().value;
+  const auto check = [&](const std::string& input, const char* locale, const std::string& name) {
+    const json form = {{"country", input}};
+    json field =
+        json::parse(checker->validate_json(form.dump(), locale).to_json())["fields"]["country"];
+    const json facts = {{"alpha3", alpha3}, {"numeric", numeric}, {"name", name}};
+    EXPECT_EQ(field["value"], alpha2) << input << " in " << locale << ": " << field.dump();
+    EXPECT_EQ(field["info"], facts) << input << " in " << locale;
+    EXPECT_EQ(field["warnings"], json::array()) << input << " in " << locale;
+  };
+  const std::string english = display_name(alpha2, "en", false);
+  for (const std::string& code : {alpha2, alpha3, numeric}) {
+    check(code, "en", english);
+    std::string lower = code;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    check(lower, "en", english);
+  }
+  for (const char* locale :
+       {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu",
+        "is", "it", "lt", "lv", "mt", "nb", "nl", "pl", "pt", "ro", "sk", "sl", "sv"}) {
+    const std::string name = display_name(alpha2, locale, false);
+    ASSERT_NE(name, alpha2) << "ICU has no name for " << alpha2 << " in " << locale;
+    check(name, locale, name);
+    check(display_name(alpha2, locale, true), locale, name);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(vectors, eligible_countries,
+                         testing::ValuesIn(read_vectors("country.jsonl", "iso")),
+                         [](const testing::TestParamInfo<vector_case>& info) {
+                           return info.param.data["iso"][0].get<std::string>();
+                         });
+
+TEST(eligible_countries, are_the_default_list) {
+  std::vector<std::string> listed;
+  for (const auto& v : read_vectors("country.jsonl", "iso")) listed.push_back(v.data["iso"][0]);
+  const auto loaded = veto::validator::from_default_ruleset();
+  const json canonical = json::parse(loaded.value->ruleset_json());
+  EXPECT_EQ(canonical["fields"][1]["name"], "country");
+  EXPECT_EQ(canonical["fields"][1]["eligible"], json(listed));
+}
 
 // document.jsonl: {"line": text | "line_hex": bytes, "form_errors": [codes],
 // "form_params": {...}, "form_warnings": [codes], "fields": {name: error code or null}}.

@@ -1,0 +1,247 @@
+#include "country.h"
+
+#include <unicode/bytestream.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+#include "field.h"
+#include "utf8.h"
+
+namespace veto {
+namespace {
+
+// The rows of the generated table.
+struct country_record {
+  std::string_view alpha2;
+  std::string_view alpha3;
+  std::string_view numeric;
+  std::string_view names;  // the standard name in each of country_locales, each ended by '|'
+};
+
+struct country_alias {
+  std::string_view from;  // a code that is none of the country's own (UK, FX, DDR)
+  std::string_view to;    // the country's alpha-2
+};
+
+#include "country_data.inc"
+
+// SPEC section 6: the 26 message locales, each with a name for every country.
+static_assert(country_locale_count == 26);
+
+// The name of `country` in the locale at `column` of country_locales.
+std::string_view name_in(const country_record& country, std::size_t column) {
+  std::string_view names = country.names;
+  for (; column > 0; --column) names.remove_prefix(names.find('|') + 1);
+  return names.substr(0, names.find('|'));
+}
+
+// Where a code or name led: a row of country_table, and whether through an alias.
+struct country_match {
+  std::size_t country = 0;
+  bool alias = false;
+};
+
+// Applies an ICU normalizer to valid UTF-8. The normalizers veto uses cannot fail on valid
+// UTF-8 once their data loaded; should loading fail, the text stays as it is.
+std::string normalize(const icu::Normalizer2* normalizer, std::string_view text) {
+  std::string out;
+  icu::StringByteSink<std::string> sink(&out);
+  UErrorCode status = U_ZERO_ERROR;
+  normalizer->normalizeUTF8(0, icu::StringPiece(text.data(), static_cast<int32_t>(text.size())),
+                            sink, nullptr, status);
+  return U_SUCCESS(status) ? out : std::string(text);
+}
+
+bool is_ascii(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// Rule 1 first step: NFKC_Casefold, so case and width never matter ("ＤＥ" is "de").
+std::string fold(std::string_view text) {
+  // On ASCII, NFKC_Casefold changes A to Z only, to a to z: a shortcut past ICU for most
+  // codes and names that gives exactly ICU's answer.
+  if (is_ascii(text)) {
+    std::string out(text);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  return U_SUCCESS(status) ? normalize(normalizer, text) : std::string(text);
+}
+
+// NFD without its nonspacing marks, of text already folded: what makes a folded name its key.
+std::string without_marks(std::string_view folded) {
+  if (is_ascii(folded)) return std::string(folded);  // ASCII has no decompositions or marks
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  const std::string decomposed = U_SUCCESS(status) ? normalize(nfd, folded) : std::string(folded);
+  std::string key;
+  key.reserve(decomposed.size());
+  for (std::size_t pos = 0; pos < decomposed.size();) {
+    const char32_t cp = utf8::next(decomposed, pos);
+    if (u_charType(static_cast<UChar32>(cp)) != U_NON_SPACING_MARK) utf8::append(key, cp);
+  }
+  return key;
+}
+
+// The key names are compared by: NFKC_Casefold, then NFD without its nonspacing marks, so
+// that "Osterreich" and "ÖSTERREICH" both match "Österreich".
+std::string name_key(std::string_view text) {
+  return without_marks(fold(text));
+}
+
+bool is_lower_letters(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+bool is_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string upper(std::string_view ascii) {
+  std::string out(ascii);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+std::optional<std::size_t> row_of(std::string_view alpha2) noexcept {
+  // The generator writes the rows sorted by alpha-2.
+  const auto* end = std::end(country_table);
+  const auto* found = std::lower_bound(
+      std::begin(country_table), end, alpha2,
+      [](const country_record& row, std::string_view code) { return row.alpha2 < code; });
+  if (found == end || found->alpha2 != alpha2) return std::nullopt;
+  return static_cast<std::size_t>(found - std::begin(country_table));
+}
+
+std::size_t locale_column(std::string_view locale) {
+  for (std::size_t i = 0; i < country_locale_count; ++i) {
+    if (country_locales[i] == locale) return i;
+  }
+  return locale_column("en");
+}
+
+// Every code and name key, hashed, so that a lookup costs time linear in the input. Built
+// once per process and read-only afterwards, so validators on several threads share it.
+class country_index {
+ public:
+  static const country_index& get() {
+    static const country_index index;
+    return index;
+  }
+
+  // Rule 1: two ASCII letters, three ASCII letters or three ASCII digits after
+  // NFKC_Casefold are a code; anything else is a name. `from` gets the code in upper case.
+  std::optional<country_match> find(std::string_view text, std::string& from) const {
+    const std::string folded = fold(text);
+    const bool is_code = (folded.size() == 2 && is_lower_letters(folded)) ||
+                         (folded.size() == 3 && (is_lower_letters(folded) || is_digits(folded)));
+    if (is_code) {
+      from = upper(folded);
+      const auto found = codes_.find(from);
+      if (found == codes_.end()) return std::nullopt;
+      return found->second;
+    }
+    const auto found = names_.find(without_marks(folded));
+    if (found == names_.end() || found->second == ambiguous) return std::nullopt;
+    return country_match{found->second, false};
+  }
+
+ private:
+  // A name key that is the name of more than one country matches none (rule 1).
+  static constexpr std::size_t ambiguous = country_count;
+
+  country_index() {
+    for (std::size_t row = 0; row < country_count; ++row) {
+      const country_record& country = country_table[row];
+      for (const std::string_view code : {country.alpha2, country.alpha3, country.numeric}) {
+        codes_.emplace(std::string(code), country_match{row, false});
+      }
+      std::string_view names[country_locale_count];
+      std::string_view rest = country.names;
+      for (std::size_t column = 0; column < country_locale_count; ++column) {
+        names[column] = rest.substr(0, rest.find('|'));
+        rest.remove_prefix(names[column].size() + 1);
+        // Most names recur in several locales; each needs its key only once.
+        if (std::find(names, names + column, names[column]) != names + column) continue;
+        const auto [entry, added] = names_.emplace(name_key(names[column]), row);
+        if (!added && entry->second != row) entry->second = ambiguous;
+      }
+    }
+    for (const country_alias& alias : country_aliases) {
+      if (const auto row = row_of(alias.to)) {
+        codes_.emplace(std::string(alias.from), country_match{*row, true});
+      }
+    }
+  }
+
+  std::unordered_map<std::string, country_match> codes_;  // upper case
+  std::unordered_map<std::string, std::size_t> names_;    // name key -> row or ambiguous
+};
+
+}  // namespace
+
+bool is_assigned_country(std::string_view alpha2) noexcept {
+  return row_of(alpha2).has_value();
+}
+
+std::vector<country_choice> countries_in_order(std::string_view locale) {
+  const std::size_t column = locale_column(locale);
+  std::vector<country_choice> out;
+  out.reserve(country_count);
+  for (const std::uint8_t row : country_order[column]) {
+    out.push_back({country_table[row].alpha2, name_in(country_table[row], column)});
+  }
+  return out;
+}
+
+country_rules::country_rules(const country_options& options) : eligible_(country_count, false) {
+  country_index::get();
+  for (const std::string& alpha2 : options.eligible) {
+    // The ruleset loader admits only assigned countries.
+    if (const auto row = row_of(alpha2)) eligible_[*row] = true;
+  }
+}
+
+std::optional<std::string_view> country_rules::resolve(std::string_view text) const {
+  std::string from;
+  const auto match = country_index::get().find(text, from);
+  if (!match) return std::nullopt;
+  return country_table[match->country].alpha2;
+}
+
+std::optional<std::string_view> country_rules::check(std::string_view text, std::string_view locale,
+                                                     field_result& field) const {
+  std::string from;
+  const auto match = country_index::get().find(text, from);
+  if (!match) {
+    add_error(field, "country.unknown");
+    return std::nullopt;
+  }
+  const country_record& country = country_table[match->country];
+  const std::string alpha2(country.alpha2);
+  field.info.emplace_back("alpha3", std::string(country.alpha3));
+  field.info.emplace_back("numeric", std::string(country.numeric));
+  field.info.emplace_back("name", std::string(name_in(country, locale_column(locale))));
+  if (!eligible_[match->country]) {
+    add_error(field, "country.not_eligible", {{"country", alpha2}});
+    return country.alpha2;
+  }
+  field.value = alpha2;
+  if (match->alias) add_warning(field, "country.alias", {{"from", from}, {"to", alpha2}});
+  return country.alpha2;
+}
+
+}  // namespace veto
