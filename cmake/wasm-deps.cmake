@@ -49,3 +49,17 @@ add_custom_command(
   COMMENT "Trimming ICU data to the items in src/wasm/icu-data.txt")
 add_library(veto_icu_data STATIC ${VETO_ICU_DATA_C})
 target_link_libraries(veto_icu_data PRIVATE ICU::uc)
+
+# libphonenumber with what it links: protobuf-lite, the Abseil pieces it uses, ICU's regex.
+# The defines select the std::mutex and ICU regex builds that scripts/wasm-deps.sh made.
+add_library(veto_phonenumber INTERFACE)
+set(VETO_PHONENUMBER_LIBS phonenumber protobuf-lite absl_raw_hash_set absl_hash absl_city
+    absl_low_level_hash absl_strings absl_strings_internal absl_int128 absl_throw_delegate
+    absl_raw_logging_internal)
+foreach(lib IN LISTS VETO_PHONENUMBER_LIBS)
+  target_link_libraries(veto_phonenumber INTERFACE ${VETO_WASM_DEPS}/lib/lib${lib}.a)
+endforeach()
+target_link_libraries(veto_phonenumber INTERFACE ICU::i18n ICU::uc)
+target_include_directories(veto_phonenumber INTERFACE ${VETO_WASM_DEPS}/include)
+target_compile_definitions(veto_phonenumber INTERFACE I18N_PHONENUMBERS_USE_STDMUTEX
+  I18N_PHONENUMBERS_USE_ICU_REGEXP I18N_PHONENUMBERS_USE_ALTERNATE_FORMATS)

@@ -1,12 +1,12 @@
 # The WebAssembly build: one ES module (veto.mjs) and its veto.wasm, the same two files for
 # browsers and Node, with the JS API of web/veto-api.js and its TypeScript declarations.
 add_executable(veto-wasm src/wasm/bindings.cpp)
-target_link_libraries(veto-wasm PRIVATE veto ICU::i18n ICU::uc veto_icu_data)
+target_link_libraries(veto-wasm PRIVATE veto veto_phonenumber ICU::i18n ICU::uc veto_icu_data)
 set_target_properties(veto-wasm PROPERTIES
   OUTPUT_NAME veto SUFFIX .mjs RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/dist)
 set(VETO_WASM_EXPORTS
   _veto_input _veto_output _veto_output_length _veto_create _veto_destroy _veto_validate_json
-  _veto_validate_members _veto_validate_field)
+  _veto_validate_members _veto_validate_field _veto_warm_up _veto_countries)
 list(JOIN VETO_WASM_EXPORTS "," VETO_WASM_EXPORT_LIST)
 target_link_options(veto-wasm PRIVATE
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createVetoModule

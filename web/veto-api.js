@@ -136,6 +136,25 @@ class VetoValidator {
   }
 
   /**
+   * Every assigned country for a dropdown: [{code, name, eligible}], named in `locale`
+   * (default: the validator's) and in the order people of that locale expect.
+   */
+  countries(locale = this.#locale) {
+    const localeLength = vetoWriteUtf8(String(locale), this.#mod.HEAPU8,
+                                       this.#mod._veto_input(3 * String(locale).length));
+    return JSON.parse(this.#text(this.#mod._veto_countries(this.#handle, localeLength)));
+  }
+
+  /**
+   * Pays the phone check's one-time set-up (libphonenumber reads all regions' metadata,
+   * ~75 ms here) now instead of on the first phone number: call it when the page is idle,
+   * e.g. requestIdleCallback(() => validator.warmUp()). Forms without a phone never pay it.
+   */
+  warmUp() {
+    this.#mod._veto_warm_up();
+  }
+
+  /**
    * Frees the validator's memory in the module now rather than when it is garbage
    * collected; the validator is unusable afterwards.
    */

@@ -61,8 +61,21 @@ export interface Validator {
   validateJson(text: string | Uint8Array): string;
   /** Validates one field for live feedback; throws RangeError for a name not in the ruleset. */
   validateField(name: string, value: unknown, form?: Form): FieldResult;
+  /** Every assigned country, named in `locale` (default: the validator's), in that locale's order. */
+  countries(locale?: string): Country[];
+  /** Pays the phone check's one-time set-up now (call it in idle time); optional. */
+  warmUp(): void;
   /** Frees the validator's memory now instead of at garbage collection. */
   dispose(): void;
+}
+
+/** One entry of a country dropdown. */
+export interface Country {
+  /** ISO 3166-1 alpha-2 code. */
+  code: string;
+  name: string;
+  /** Whether the ruleset's country field accepts it. */
+  eligible: boolean;
 }
 
 export interface ValidatorOptions {

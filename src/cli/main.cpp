@@ -21,6 +21,7 @@ constexpr std::size_t max_line_bytes = 1024 * 1024;  // the document limit of SP
 const char usage[] =
     "usage: veto validate [--ruleset FILE] [--locale TAG] [FILE...]\n"
     "       veto ruleset [--ruleset FILE]   print the ruleset with every default filled in\n"
+    "       veto countries [--ruleset FILE] [--locale TAG]   the country list, as JSON\n"
     "       veto --version\n"
     "\n"
     "validate reads forms, one JSON object a line, from each FILE or from standard input\n"
@@ -176,7 +177,7 @@ int main(int argc, char** argv) {
     std::fputs(usage, stdout);
     return exit_valid;
   }
-  if (command != "validate" && command != "ruleset") {
+  if (command != "validate" && command != "ruleset" && command != "countries") {
     std::fputs(usage, stderr);
     return exit_trouble;
   }
@@ -189,6 +190,10 @@ int main(int argc, char** argv) {
   }
   if (command == "ruleset") {
     std::printf("%s\n", loaded.value->ruleset_json().c_str());
+    return exit_valid;
+  }
+  if (command == "countries") {
+    std::printf("%s\n", veto::to_json(loaded.value->countries(opts.locale)).c_str());
     return exit_valid;
   }
   return validate(*loaded.value, opts);

@@ -60,6 +60,21 @@ std::string result::to_json() const {
   return out;
 }
 
+std::string to_json(const std::vector<country_entry>& countries) {
+  std::string out;
+  json_writer w(out);
+  w.begin_array();
+  for (const auto& country : countries) {
+    w.begin_object();
+    w.key("code"), w.string(country.code);
+    w.key("name"), w.string(country.name);
+    w.key("eligible"), w.boolean(country.eligible);
+    w.end_object();
+  }
+  w.end_array();
+  return out;
+}
+
 std::string to_json(const field_result& field) {
   std::string out;
   json_writer w(out);

@@ -1,5 +1,6 @@
 #include "ruleset.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -31,6 +32,14 @@ const std::vector<std::string> default_eligible_countries = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
     "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
     "SE", "AX", "GF", "GP", "MQ", "RE", "YT", "MF", "IS", "LI", "NO", "GB"};
+
+// SPEC section 2, phone rule 2: libphonenumber's types as tokens, and the default choice.
+const std::vector<std::string> all_phone_types = {
+    "fixed_line",  "mobile", "fixed_line_or_mobile", "toll_free", "premium_rate",
+    "shared_cost", "voip",   "personal_number",      "pager",     "uan",
+    "voicemail",   "unknown"};
+const std::vector<std::string> default_phone_types = {
+    "fixed_line", "mobile", "fixed_line_or_mobile", "voip", "personal_number"};
 
 // Reads one object's options, remembering which keys were used so that any other key can
 // be refused as unknown. Every failure is kept as the first error, with its path.
@@ -111,6 +120,27 @@ class option_reader {
     }
   }
 
+  // A list of libphonenumber number types in veto's snake-case tokens.
+  void phone_types(const char* key, std::vector<std::string>& out) {
+    const json* value = find(key);
+    if (!value) return;
+    if (!value->is_array()) return fail(key, "must be an array of phone number types");
+    out.clear();
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      const json& item = (*value)[i];
+      const bool known = item.is_string() &&
+                         std::find(all_phone_types.begin(), all_phone_types.end(),
+                                   item.get_ref<const std::string&>()) != all_phone_types.end();
+      if (!known) {
+        return fail(std::string(key) + "[" + std::to_string(i) + "]",
+                    "must be one of fixed_line, mobile, fixed_line_or_mobile, toll_free, "
+                    "premium_rate, shared_cost, voip, personal_number, pager, uan, voicemail, "
+                    "unknown");
+      }
+      out.push_back(item.get<std::string>());
+    }
+  }
+
   void refuse_unknown() {
     for (const auto& [key, value] : object_.items()) {
       if (!used_.count(key)) return fail(key, "is not an option here");
@@ -145,6 +175,8 @@ const char* kind_name(field_kind kind) {
       return "email";
     case field_kind::country:
       return "country";
+    case field_kind::phone:
+      return "phone";
     case field_kind::text:
       return "text";
   }
@@ -229,14 +261,27 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
                                       std::to_string(text.max_graphemes) + "): no text fits");
       }
     } else if (kind == "phone") {
-      // Part of the contract, not of this build yet: refusing beats pretending to check.
-      options.fail("kind", "\"" + kind + "\" is not implemented in this version of veto yet");
+      field.kind = field_kind::phone;
+      field.required = false;
+      field.phone.allowed_types = default_phone_types;
+      options.string("country_field", field.phone.country_field, /*required=*/false);
+      options.phone_types("allowed_types", field.phone.allowed_types);
     } else {
       options.fail("kind", "\"" + kind + "\" is not a field kind (email, country, phone, text)");
     }
     options.boolean("required", field.required);
     options.refuse_unknown();
     rules.fields.push_back(std::move(field));
+  }
+  // A phone field reads its default region from a country field, which may stand anywhere.
+  for (std::size_t i = 0; i < rules.fields.size() && error.empty(); ++i) {
+    const field_spec& field = rules.fields[i];
+    if (field.kind != field_kind::phone) continue;
+    const field_spec* country = rules.find(field.phone.country_field);
+    if (!country || country->kind != field_kind::country) {
+      error = "fields[" + std::to_string(i) + "].country_field: \"" + field.phone.country_field +
+              "\" is not a country field of this ruleset";
+    }
   }
   if (!error.empty()) return out.error = error, out;
   out.value = std::move(rules);
@@ -268,6 +313,9 @@ std::string to_json(const ruleset& rules) {
       w.key("popular_domains"), list(field.email.popular_domains);
     } else if (field.kind == field_kind::country) {
       w.key("eligible"), list(field.country.eligible);
+    } else if (field.kind == field_kind::phone) {
+      w.key("country_field"), w.string(field.phone.country_field);
+      w.key("allowed_types"), list(field.phone.allowed_types);
     } else if (field.kind == field_kind::text) {
       w.key("min_graphemes"), w.number(field.text.min_graphemes);
       w.key("max_graphemes"), w.number(field.text.max_graphemes);

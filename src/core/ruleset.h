@@ -31,7 +31,12 @@ struct country_options {
   std::vector<std::string> eligible;  // upper-case alpha-2 codes of assigned countries
 };
 
-enum class field_kind { email, country, text };
+struct phone_options {
+  std::string country_field = "country";   // the country field whose country is the default region
+  std::vector<std::string> allowed_types;  // type tokens, e.g. "mobile"
+};
+
+enum class field_kind { email, country, phone, text };
 
 struct field_spec {
   std::string name;
@@ -39,6 +44,7 @@ struct field_spec {
   bool required = true;
   email_options email;      // for kind email
   country_options country;  // for kind country
+  phone_options phone;      // for kind phone
   text_options text;        // for kind text
 };
 

@@ -1,5 +1,7 @@
 // The pipeline, one way: input -> hygiene (document, then field) -> field rules ->
 // result -> messages. JSON comes in through parse_document and goes out through to_json.
+#include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "country.h"
@@ -8,6 +10,7 @@
 #include "embedded.h"
 #include "field.h"
 #include "messages.h"
+#include "phone.h"
 #include "ruleset.h"
 #include "text.h"
 #include "unicode.h"
@@ -24,6 +27,7 @@ struct validator::impl {
   // One entry per field, null where the field is of another kind.
   std::vector<std::unique_ptr<email_rules>> email;
   std::vector<std::unique_ptr<country_rules>> country;
+  std::vector<std::unique_ptr<phone_rules>> phone;
   std::vector<std::unique_ptr<text_rules>> text;
   message_catalog messages;
 
@@ -34,6 +38,8 @@ struct validator::impl {
       country.push_back(field.kind == field_kind::country
                             ? std::make_unique<country_rules>(field.country)
                             : nullptr);
+      phone.push_back(field.kind == field_kind::phone ? std::make_unique<phone_rules>(field.phone)
+                                                      : nullptr);
       text.push_back(field.kind == field_kind::text ? std::make_unique<text_rules>(field.text)
                                                     : nullptr);
     }
@@ -46,42 +52,66 @@ struct validator::impl {
     return nullptr;
   }
 
-  // Field hygiene (SPEC section 1), then the field's own rules. `locale` is negotiated.
+  // Field hygiene (SPEC section 1) of one member: its trimmed text, or nothing with the
+  // reason in `field` (an error), or nothing and no error for an absent member.
+  static std::optional<std::string_view> hygienic_text(const form_member* member,
+                                                       field_result& field) {
+    if (!member || member->type == form_member::kind::null) return std::nullopt;
+    if (member->type != form_member::kind::string) {
+      add_error(field, "type");
+      return std::nullopt;
+    }
+    if (member->text.size() > max_field_bytes) {
+      add_error(field, "too_long",
+                {{"max", std::int64_t{max_field_bytes}},
+                 {"actual", static_cast<std::int64_t>(member->text.size())}});
+      return std::nullopt;
+    }
+    if (const auto bad = utf8::first_invalid(member->text)) {
+      add_error(field, "encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
+      return std::nullopt;
+    }
+    const std::string_view trimmed = unicode::trim(member->text);
+    if (trimmed.empty()) return std::nullopt;
+    return trimmed;
+  }
+
+  // The alpha-2 code the phone field at `index` takes as default region: what its country
+  // field resolves to (eligible or not), or empty.
+  std::string_view default_region(std::size_t index, const form& members) const {
+    const std::string& name = rules.fields[index].phone.country_field;
+    for (std::size_t i = 0; i < rules.fields.size(); ++i) {
+      if (rules.fields[i].name != name) continue;
+      field_result scratch;
+      const auto text = hygienic_text(find(members, name), scratch);
+      const auto alpha2 = text ? country[i]->resolve(*text) : std::nullopt;
+      return alpha2 ? *alpha2 : std::string_view();
+    }
+    return {};
+  }
+
+  // Field hygiene, then the field's own rules. `locale` is negotiated.
   field_result check_field(std::size_t index, const form& members, std::string_view locale) const {
     const field_spec& spec = rules.fields[index];
     field_result field;
     field.name = spec.name;
-    const form_member* member = find(members, spec.name);
-    std::string_view trimmed;
-    if (member && member->type == form_member::kind::string) {
-      if (member->text.size() > max_field_bytes) {
-        add_error(field, "too_long",
-                  {{"max", std::int64_t{max_field_bytes}},
-                   {"actual", static_cast<std::int64_t>(member->text.size())}});
-        return field;
-      }
-      if (const auto bad = utf8::first_invalid(member->text)) {
-        add_error(field, "encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
-        return field;
-      }
-      trimmed = unicode::trim(member->text);
-    } else if (member && member->type != form_member::kind::null) {
-      add_error(field, "type");
-      return field;
-    }
-    if (trimmed.empty()) {
-      if (spec.required) add_error(field, "required");
+    const auto trimmed = hygienic_text(find(members, spec.name), field);
+    if (!trimmed) {
+      if (field.errors.empty() && spec.required) add_error(field, "required");
       return field;
     }
     switch (spec.kind) {
       case field_kind::email:
-        email[index]->check(trimmed, field);
+        email[index]->check(*trimmed, field);
         break;
       case field_kind::country:
-        country[index]->check(trimmed, locale, field);
+        country[index]->check(*trimmed, locale, field);
+        break;
+      case field_kind::phone:
+        phone[index]->check(*trimmed, default_region(index, members), field);
         break;
       case field_kind::text:
-        text[index]->check(trimmed, field);
+        text[index]->check(*trimmed, field);
         break;
     }
     if (!field.errors.empty()) field.warnings.clear();
@@ -177,6 +207,25 @@ std::optional<field_result> validator::validate_field(std::string_view name, con
     return field;
   }
   return std::nullopt;
+}
+
+void warm_up() {
+  phone_rules::warm_up();
+}
+
+std::vector<country_entry> validator::countries(std::string_view locale) const {
+  const field_spec* country_field = nullptr;
+  for (const auto& field : state_->rules.fields) {
+    if (field.kind == field_kind::country && !country_field) country_field = &field;
+  }
+  std::vector<country_entry> out;
+  for (const auto& choice : countries_in_order(state_->messages.negotiate(locale))) {
+    const auto& eligible =
+        country_field ? country_field->country.eligible : std::vector<std::string>{};
+    out.push_back({std::string(choice.alpha2), std::string(choice.name),
+                   std::find(eligible.begin(), eligible.end(), choice.alpha2) != eligible.end()});
+  }
+  return out;
 }
 
 const std::string& validator::ruleset_json() const noexcept {

@@ -126,4 +126,16 @@ EMSCRIPTEN_KEEPALIVE const char* veto_validate_field(const veto::validator* v,
   return field ? set_output(veto::to_json(*field)) : nullptr;
 }
 
+// The input buffer holds the locale.
+EMSCRIPTEN_KEEPALIVE const char* veto_countries(const veto::validator* v,
+                                                std::uint32_t locale_length) {
+  const char* base = reinterpret_cast<const char*>(input.data());
+  return set_output(veto::to_json(v->countries(view(base, locale_length))));
+}
+
+// Pays libphonenumber's one-time set-up now (about 140 ms in Wasm), e.g. in idle time.
+EMSCRIPTEN_KEEPALIVE void veto_warm_up() {
+  veto::warm_up();
+}
+
 }  // extern "C"

@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs';
+
 // A deterministic corpus of form lines for the differential test: valid and invalid
 // addresses, random and adversarial Unicode, boundary lengths, broken JSON and UTF-8,
 // duplicate members and deep nesting. Each entry is the line's bytes, plus the JS string
@@ -120,6 +122,23 @@ function textValue(r) {
   }
 }
 
+// Phone values: libphonenumber's example numbers of every eligible country and type (both
+// forms), and the shapes that break parsers.
+const phoneExamples = readFileSync(new URL('../vectors/phone-examples.txt', import.meta.url), 'utf8')
+                          .split('\n').filter(Boolean).map((line) => line.split('\t'));
+function phoneValue(r) {
+  const [region, , national, e164] = r.pick(phoneExamples);
+  switch (r.int(6)) {
+    case 0: return {phone: e164, country: region};
+    case 1: return {phone: national, country: r.pick([region, region, 'DE', 'FR', 'US', 'narnia'])};
+    case 2: return {phone: r.pick(['hello', '+999 123', '12', '+49 1', '0800 1234567', '+870 773 111 632',
+                                   'tel:+49-30-1234567', '０３０ １２３４５６７', '+33 6 12 34 56 78 ext. 9'])};
+    case 3: return {phone: '9'.repeat(r.pick([16, 17, 250, 251, 65536]))};
+    case 4: return {phone: randomText(r, r.int(20))};
+    default: return {phone: e164};
+  }
+}
+
 function formLine(r) {
   const members = [];
   const email = r.next() < 0.85 ? `${r.pick(locals)}@${r.pick(domains)}` :
@@ -130,6 +149,13 @@ function formLine(r) {
   if (r.next() < 0.7) {
     const country = r.next() < 0.8 ? r.pick(countries) : randomText(r, r.int(12));
     members.push(['country', encode(r.next() < 0.1 ? ` \u3000${country}\t ` : country)]);
+  }
+  if (r.next() < 0.4) {
+    const {phone, country} = phoneValue(r);
+    members.push(['phone', encode(phone)]);
+    if (country !== undefined && !members.some(([name]) => name === 'country')) {
+      members.push(['country', encode(country)]);
+    }
   }
   if (r.next() < 0.6) members.push(['justification', encode(textValue(r))]);
   if (r.next() < 0.25) members.push(['details', encode(textValue(r))]);
@@ -145,6 +171,13 @@ function plausibleLine(r) {
   const justification = r.pick(sentences.slice(0, 12)) + ' ' + r.pick(sentences.slice(0, 12));
   const form = {email, country, justification};
   if (r.next() < 0.3) form.details = r.pick(sentences);
+  if (r.next() < 0.3) {
+    const [region, type, national] = r.pick(phoneExamples);
+    if (['fixed_line', 'mobile', 'fixed_line_or_mobile'].includes(type)) {
+      form.country = region;
+      form.phone = national;
+    }
+  }
   return JSON.stringify(form);
 }
 

@@ -54,3 +54,12 @@ test(`native CLI and Wasm validateJson agree on ${count} generated lines in 26 l
   assert.equal(mismatches, 0, `${mismatches} lines differ`);
   assert.ok(kinds.valid > count / 20 && kinds.invalid > count / 4, 'the corpus has both kinds');
 });
+
+test('native `veto countries` and Wasm countries() agree in all 26 locales', async () => {
+  const {createValidator} = await import(moduleUrl);
+  const v = await createValidator();
+  for (const locale of locales) {
+    const native = spawnSync(cli, ['countries', '--locale', locale]).stdout.toString().trimEnd();
+    assert.equal(JSON.stringify(v.countries(locale)), native, locale);
+  }
+});

@@ -11,7 +11,7 @@ const because = 'Meta must not train its AI on my posts.';
 test('validate gives the result object of the contract', () => {
   const r = v.validate({email: 'anna@exämple.de', country: 'DE', justification: because});
   assert.equal(r.valid, true);
-  assert.deepEqual(Object.keys(r.fields), ['email', 'country', 'justification', 'details']);
+  assert.deepEqual(Object.keys(r.fields), ['email', 'country', 'phone', 'justification', 'details']);
   assert.deepEqual(r.ruleset, {id: 'ai-training-objection', version: 1});
   assert.equal(r.locale, 'en');
   assert.deepEqual(Object.keys(r.fields.email), ['valid', 'value', 'errors', 'warnings', 'info']);
@@ -127,4 +127,29 @@ test('large inputs grow the module memory and still answer', () => {
   const line = JSON.stringify({email: 'b'.repeat(1024 * 1024)});
   assert.equal(JSON.parse(v.validateJson(line)).form.errors[0].code, 'form.too_large');
   assert.equal(v.validate({email: 'ok@example.org', country: 'DE', justification: because}).valid, true);
+});
+
+test('phone numbers are parsed with the country as default region', () => {
+  v.warmUp();
+  const phone = v.validateField('phone', '030 1234567', {country: 'Deutschland'});
+  assert.deepEqual(phone, {valid: true, value: '+49301234567', errors: [], warnings: [], info: {
+    e164: '+49301234567', international: '+49 30 1234567', national: '030 1234567', region: 'DE',
+    type: 'fixed_line'}});
+  const abroad = v.validateField('phone', '+33 6 12 34 56 78', {country: 'AT'});
+  assert.deepEqual(abroad.warnings.map((w) => [w.code, w.params]), [['phone.region_mismatch', {region: 'FR'}]]);
+  assert.equal(v.validateField('phone', '0800 1234567', {country: 'DE'}).errors[0].code, 'phone.type');
+  assert.deepEqual(v.validateField('phone', '06 12 34 56 78').errors[0].params, {reason: 'invalid_country_code'});
+  assert.deepEqual(v.validateField('phone', '9'.repeat(65536)).errors[0].params, {reason: 'too_long'});
+  assert.equal(v.validate({phone: ''}).fields.phone.valid, true);
+});
+
+test('countries() lists every assigned country in the locale\'s order, eligible flagged', async () => {
+  const german = await createValidator({locale: 'de'});
+  const list = german.countries();
+  assert.equal(list.length, 249);
+  assert.deepEqual(list.slice(0, 3).map((c) => c.code), ['AF', 'EG', 'AX']);
+  assert.deepEqual(list.find((c) => c.code === 'NO'), {code: 'NO', name: 'Norwegen', eligible: true});
+  assert.equal(list.find((c) => c.code === 'US').eligible, false);
+  assert.equal(list.filter((c) => c.eligible).length, 38);
+  assert.equal(german.countries('fr').find((c) => c.code === 'DE').name, 'Allemagne');
 });

@@ -97,3 +97,11 @@ test('veto ruleset prints the ruleset with its defaults', () => {
   assert.equal(rules.id, 'ai-training-objection');
   assert.equal(rules.fields[0].popular_domains[0], 'gmail.com');
 });
+
+test('veto countries prints the country list for a locale', () => {
+  const r = spawnSync(cli, ['countries', '--locale', 'pl']);
+  assert.equal(r.status, 0);
+  const list = JSON.parse(r.stdout.toString());
+  assert.equal(list.length, 249);
+  assert.deepEqual(list.find((c) => c.code === 'DE'), {code: 'DE', name: 'Niemcy', eligible: true});
+});

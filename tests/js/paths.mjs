@@ -1,9 +1,9 @@
 // Where the builds put what the JS tests use; scripts/test.sh sets these.
-import {fileURLToPath} from 'node:url';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const cli = process.env.VETO_CLI ?? path.join(root, 'build/native/veto');
-export const moduleUrl = new URL(
-    'file://' + (process.env.VETO_MODULE ?? path.join(root, 'build/wasm/dist/veto.mjs')));
+export const cli = path.resolve(process.env.VETO_CLI ?? path.join(root, 'build/native/veto'));
+export const moduleUrl =
+    pathToFileURL(path.resolve(process.env.VETO_MODULE ?? path.join(root, 'build/wasm/dist/veto.mjs')));
 export const projectRoot = root;

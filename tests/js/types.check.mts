@@ -1,6 +1,6 @@
 // Type-checked (never run) by tests/js/types.test.mjs: the declarations in web/veto.d.mts
 // must describe the API as a TypeScript user writes against it.
-import {createValidator, type FieldResult, type Result, type Validator} from '../../build/wasm/dist/veto.mjs';
+import {createValidator, type Country, type FieldResult, type Result, type Validator} from '../../build/wasm/dist/veto.mjs';
 
 const v: Validator = await createValidator({locale: 'de', ruleset: {id: 'x', version: 1, fields: []}});
 const r: Result = v.validate({email: 'a@b.de'});
@@ -10,8 +10,11 @@ const line: string = v.validateJson(new Uint8Array([123, 125]));
 const field: FieldResult = v.validateField('email', 'a@b.de', {country: 'DE'});
 const value: string | null = field.value;
 const version: number = v.ruleset.version;
+const list: Country[] = v.countries('de');
+const eligible: boolean = list[0].eligible;
+v.warmUp();
 v.dispose();
-void [ok, code, line, value, version];
+void [ok, code, line, value, version, eligible];
 
 // @ts-expect-error validate needs a form
 v.validate();

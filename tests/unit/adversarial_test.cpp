@@ -55,6 +55,12 @@ TEST(adversarial, email_floods_get_clear_answers) {
   EXPECT_EQ(codes_of("email", flood("a", 12) + "@gmai.co"), (codes{"email.local_too_long"}));
 }
 
+TEST(adversarial, a_64_kib_phone_of_digits_is_too_long_at_once) {
+  EXPECT_EQ(codes_of("phone", flood("9")), (codes{"phone.invalid"}));
+  const auto field = validator().validate_field("phone", {{"phone", kind::string, flood("9")}});
+  EXPECT_EQ(std::get<std::string>(field->errors[0].params[0].second), "too_long");
+}
+
 TEST(adversarial, a_field_just_over_64_kib_is_too_long_before_anything_else) {
   EXPECT_EQ(codes_of("email", std::string(64 * 1024 + 1, '@')), (codes{"too_long"}));
   EXPECT_EQ(codes_of("justification", std::string(64 * 1024 + 1, '\x01')), (codes{"too_long"}));

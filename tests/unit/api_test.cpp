@@ -24,7 +24,8 @@ std::string first_error(const veto::result& r) {
 
 TEST(api, result_json_has_the_contract_shape_byte_for_byte) {
   const auto r = default_validator().validate_json(
-      R"({"email":"anna@exämple.de","country":"de","justification":"Meta must not train AI on my posts."})",
+      R"({"email":"anna@exämple.de","country":"de","phone":"+33 6 12 34 56 78",)"
+      R"("justification":"Meta must not train AI on my posts."})",
       "zz");
   EXPECT_EQ(
       r.to_json(),
@@ -33,6 +34,11 @@ TEST(api, result_json_has_the_contract_shape_byte_for_byte) {
       R"("info":{"ascii":"anna@xn--exmple-cua.de","smtputf8":false,"domain_ascii":"xn--exmple-cua.de"}},)"
       R"("country":{"valid":true,"value":"DE","errors":[],"warnings":[],)"
       R"("info":{"alpha3":"DEU","numeric":"276","name":"Germany"}},)"
+      R"("phone":{"valid":true,"value":"+33612345678","errors":[],"warnings":[{"code":)"
+      R"("phone.region_mismatch","params":{"region":"FR"},"message":"This number belongs to )"
+      R"(another country (FR) than the one you chose. Check the country code."}],"info":{)"
+      R"("e164":"+33612345678","international":"+33 6 12 34 56 78","national":"06 12 34 56 78",)"
+      R"("region":"FR","type":"mobile"}},)"
       R"("justification":{"valid":true,"value":"Meta must not train AI on my posts.","errors":[],)"
       R"("warnings":[],"info":{"graphemes":35,"words":8}},)"
       R"("details":{"valid":true,"value":null,"errors":[],"warnings":[],"info":{}}},)"
@@ -113,7 +119,7 @@ TEST(api, a_bad_ruleset_is_a_value_not_an_exception) {
 
 TEST(api, ruleset_is_reported_with_defaults) {
   EXPECT_EQ(default_validator().field_names(),
-            (std::vector<std::string>{"email", "country", "justification", "details"}));
+            (std::vector<std::string>{"email", "country", "phone", "justification", "details"}));
   const auto rules = nlohmann::json::parse(default_validator().ruleset_json());
   EXPECT_EQ(rules["fields"][0]["popular_domains"].size(), 41u);
 }

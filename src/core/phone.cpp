@@ -1,0 +1,106 @@
+#include "phone.h"
+
+#include <phonenumbers/phonenumberutil.h>
+
+#include <algorithm>
+
+#include "field.h"
+
+namespace veto {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+const char* reason_token(PhoneNumberUtil::ErrorType error) {
+  switch (error) {
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return "invalid_country_code";
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+      return "too_short";
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return "too_long";
+    case PhoneNumberUtil::NOT_A_NUMBER:
+    default:
+      return "not_a_number";
+  }
+}
+
+const char* type_token(PhoneNumberUtil::PhoneNumberType type) {
+  switch (type) {
+    case PhoneNumberUtil::FIXED_LINE:
+      return "fixed_line";
+    case PhoneNumberUtil::MOBILE:
+      return "mobile";
+    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
+      return "fixed_line_or_mobile";
+    case PhoneNumberUtil::TOLL_FREE:
+      return "toll_free";
+    case PhoneNumberUtil::PREMIUM_RATE:
+      return "premium_rate";
+    case PhoneNumberUtil::SHARED_COST:
+      return "shared_cost";
+    case PhoneNumberUtil::VOIP:
+      return "voip";
+    case PhoneNumberUtil::PERSONAL_NUMBER:
+      return "personal_number";
+    case PhoneNumberUtil::PAGER:
+      return "pager";
+    case PhoneNumberUtil::UAN:
+      return "uan";
+    case PhoneNumberUtil::VOICEMAIL:
+      return "voicemail";
+    case PhoneNumberUtil::UNKNOWN:
+      break;
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+void phone_rules::warm_up() {
+  PhoneNumberUtil::GetInstance();
+}
+
+void phone_rules::check(std::string_view text, std::string_view region, field_result& field) const {
+  // libphonenumber 8.12.57 runs its phone-number pattern over the whole input before any
+  // length check, and on 64 KiB of digits that ICU regex takes seconds (then gives up with
+  // not_a_number). Later libphonenumber versions refuse input over 250 bytes as too long
+  // first (kMaxInputStringLength); veto does the same, which keeps this rule linear.
+  constexpr std::size_t max_input_bytes = 250;
+  if (text.size() > max_input_bytes) {
+    return add_error(field, "phone.invalid", {{"reason", std::string("too_long")}});
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  const auto error =
+      util.Parse(std::string(text), region.empty() ? "ZZ" : std::string(region), &number);
+  if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
+    return add_error(field, "phone.invalid", {{"reason", std::string(reason_token(error))}});
+  }
+  if (!util.IsValidNumber(number)) {
+    return add_error(field, "phone.invalid", {{"reason", std::string("not_valid")}});
+  }
+  std::string e164, international, national, number_region;
+  util.Format(number, PhoneNumberUtil::E164, &e164);
+  util.Format(number, PhoneNumberUtil::INTERNATIONAL, &international);
+  util.Format(number, PhoneNumberUtil::NATIONAL, &national);
+  util.GetRegionCodeForNumber(number, &number_region);
+  const std::string type = type_token(util.GetNumberType(number));
+  field.info.emplace_back("e164", e164);
+  field.info.emplace_back("international", international);
+  field.info.emplace_back("national", national);
+  field.info.emplace_back("region", number_region);
+  field.info.emplace_back("type", type);
+  const auto& allowed = options_.allowed_types;
+  if (std::find(allowed.begin(), allowed.end(), type) == allowed.end()) {
+    return add_error(field, "phone.type", {{"type", type}});
+  }
+  field.value = e164;
+  if (!region.empty() && number_region != region && number_region != "001") {
+    add_warning(field, "phone.region_mismatch", {{"region", number_region}});
+  }
+}
+
+}  // namespace veto
