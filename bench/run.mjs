@@ -19,7 +19,12 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Realistic forms: mostly plausible addresses, some with typos and mistakes.
 const r = random(7);
-const forms = Array.from({length: formsCount}, () => ({email: `${r.pick(locals)}@${r.pick(domains)}`}));
+const forms = Array.from({length: formsCount}, () => ({
+  email: `${r.pick(locals)}@${r.pick(domains)}`,
+  country: r.pick(['DE', 'Österreich', 'fr', 'Polska', 'NO', 'US', 'UK']),
+  justification: r.pick(['Meta must not train its AI on my posts and photos.',
+                         'Ich widerspreche der Nutzung meiner Daten für KI.', 'too short']),
+}));
 const lines = forms.map((f) => JSON.stringify(f));
 const file = path.join(mkdtempSync(path.join(tmpdir(), 'veto-bench-')), 'forms.jsonl');
 writeFileSync(file, lines.join('\n') + '\n');
@@ -46,16 +51,66 @@ const jsEmail = timePasses(() => {
   for (const form of forms) sink += validator.isEmail(form.email, {allow_utf8_local_part: true});
 });
 
-// Cold start: a fresh Node process importing the module and validating one form.
-const coldScript = `
+// Cold start: a fresh Node process importing the module and validating one full form,
+// without and with a phone number (the first phone pays libphonenumber's set-up).
+const coldScript = (form) => `
   const t0 = performance.now();
   const {createValidator} = await import(${JSON.stringify(pathToFileURL(modulePath).href)});
   const v = await createValidator();
-  const r = v.validate({email: 'anna@example.de'});
+  const r = v.validate(${JSON.stringify(form)});
   const t1 = performance.now();
   console.log(JSON.stringify({import_to_result: t1 - t0, process_to_result: t1, valid: r.valid}));`;
-const colds = Array.from({length: 5}, () =>
-    JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', coldScript]).stdout.toString()));
+const fullForm = {email: 'anna@example.de', country: 'DE', justification: 'Meta must not train its AI on my posts.'};
+const cold = (form) => Array.from({length: 5}, () =>
+    JSON.parse(spawnSync(process.execPath, ['--input-type=module', '-e', coldScript(form)]).stdout.toString()));
+const colds = cold(fullForm);
+const coldsPhone = cold({...fullForm, phone: '030 1234567'});
+const warmPhone = timePasses(() => {
+  for (let i = 0; i < 1000; i++) sink += v.validate({...fullForm, phone: '030 1234567'}).valid;
+}) / 1000;
+
+// Scaling: one field of 1 KB, 10 KB and 64 KB of several kinds of text. Linear time means
+// the same time per MB at every size.
+const textKinds = {
+  'words (ASCII)': 'Meta must not train its AI on my posts. ',
+  'Chinese': '我不同意使用我的数据训练人工智能模型。',
+  'combining marks': 'e\u0301\u0302\u0303 ',
+  'emoji ZWJ sequences': '👨\u200d👩\u200d👧 ',
+};
+const fill = (unit, bytes) => {
+  let text = '';
+  while (Buffer.byteLength(text + unit) <= bytes) text += unit;
+  return text;
+};
+const fieldSizes = [1024, 10 * 1024, 64 * 1024 - 64];
+const scaling = [];
+const details = await createValidator({ruleset: {id: 'bench', version: 1, fields: [
+  {name: 'details', kind: 'text', max_graphemes: 65536}]}});
+for (const [kind, unit] of Object.entries(textKinds)) {
+  for (const size of fieldSizes) {
+    const text = fill(unit, size);
+    const repeat = Math.max(1, Math.round(2e6 / size));  // about 2 MB a pass
+    const form = {details: text};
+    const wasm = timePasses(() => { for (let i = 0; i < repeat; i++) sink += details.validate(form).valid; });
+    const linesFile = path.join(mkdtempSync(path.join(tmpdir(), 'veto-bench-')), 'text.jsonl');
+    writeFileSync(linesFile, (JSON.stringify(form) + '\n').repeat(repeat));
+    const nativeRun = JSON.parse(spawnSync(benchBinary, [linesFile, '--details-only']).stdout.toString());
+    rmSync(path.dirname(linesFile), {recursive: true, force: true});
+    const mb = Buffer.byteLength(text) * repeat / 1e6;
+    scaling.push({kind, size, native: nativeRun.median_seconds / mb * 1e3, wasm: wasm / mb * 1e3});
+  }
+}
+// What a web developer would use for grapheme counts: Intl.Segmenter (Node's ICU).
+const segmenterRows = [];
+const segmenter = new Intl.Segmenter('en', {granularity: 'grapheme'});
+for (const chars of [10_000, 30_000, 100_000]) {
+  const text = 'e\u0301'.repeat(chars / 2);
+  const start = process.hrtime.bigint();
+  let graphemes = 0;
+  for (const _ of segmenter.segment(text)) graphemes++;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  segmenterRows.push({chars, graphemes, ms: seconds * 1e3, perMb: seconds / (Buffer.byteLength(text) / 1e6) * 1e3});
+}
 
 const wasmBytes = readFileSync(path.join(path.dirname(modulePath), 'veto.wasm'));
 const jsBytes = readFileSync(modulePath);
@@ -72,10 +127,10 @@ const rows = [
   ['veto native, C++ `validate_json` + `to_json`', native.median_seconds],
   ['veto Wasm in Node, `validateJson` (string in, JSON text out)', wasmJson],
   ['veto Wasm in Node, `validate` (object in, object out)', wasmObject],
-  ['validator.js `isEmail` (syntax only: no IDNA, no warnings, no messages)', jsEmail],
+  ['validator.js `isEmail` on the email field alone (syntax only: no IDNA, no warnings, no messages)', jsEmail],
 ];
 const w = sizes(wasmBytes), j = sizes(jsBytes);
-console.log(`### Per form (${formsCount.toLocaleString('en')} email forms, median of 5 passes)
+console.log(`### Per form (${formsCount.toLocaleString('en')} forms of email, country and justification, median of 5 passes)
 
 | implementation | µs per form | forms per second |
 |---|---:|---:|
@@ -95,5 +150,23 @@ ${rows.map(([name, s]) => `| ${name} | ${perForm(s)} | ${perSecond(s)} |`).join(
 |---|---|---:|
 | \`import\` of veto.mjs | first result (\`createValidator\` + \`validate\`) | ${median(colds.map((c) => c.import_to_result)).toFixed(1)} |
 | process start | first result | ${median(colds.map((c) => c.process_to_result)).toFixed(1)} |
+| \`import\` of veto.mjs | first result of a form with a phone (pays libphonenumber's set-up) | ${median(coldsPhone.map((c) => c.import_to_result)).toFixed(1)} |
+
+A warm form with a phone number takes ${(warmPhone * 1e6).toFixed(0)} µs in Wasm.
+`);
+console.log(`### Scaling of a text field (ms per MB of text; linear time = flat across sizes)
+
+| text | native 1 KB | native 10 KB | native 64 KB | Wasm 1 KB | Wasm 10 KB | Wasm 64 KB |
+|---|---:|---:|---:|---:|---:|---:|
+${Object.keys(textKinds).map((kind) => {
+  const row = scaling.filter((r) => r.kind === kind);
+  return `| ${kind} | ${row.map((r) => r.native.toFixed(1)).join(' | ')} | ${row.map((r) => r.wasm.toFixed(1)).join(' | ')} |`;
+}).join('\n')}
+
+Node 20's \`Intl.Segmenter\` counting graphemes of \`e\\u0301\` repeated (what a page would use instead):
+
+| characters | graphemes | ms | ms per MB |
+|---:|---:|---:|---:|
+${segmenterRows.map((r) => `| ${r.chars.toLocaleString('en')} | ${r.graphemes.toLocaleString('en')} | ${r.ms.toFixed(1)} | ${r.perMb.toFixed(1)} |`).join('\n')}
 `);
 if (sink === 0) console.error('unexpected: nothing measured');

@@ -12,7 +12,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
   echo
   echo "Made by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores," \
        "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Node $(node --version)," \
-       "$(emcc --version | sed -n 1p | sed 's/ (.*//')."
+       "Emscripten $(emcc --version | sed -n 1p | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | tail -n1)."
+  echo
+  echo "Command: \`scripts/bench.sh\` (builds both, installs the JS libraries of bench/package.json,"
+  echo "generates the corpus with a fixed seed, runs everything in one Node process beside the"
+  echo "native binary). Figures, not pass/fail: see bench/README.md for how to read them."
   echo
   node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wasm/dist/veto.mjs"
 } > "$root/bench/RESULTS.md.new"

@@ -214,16 +214,19 @@ void warm_up() {
 }
 
 std::vector<country_entry> validator::countries(std::string_view locale) const {
-  const field_spec* country_field = nullptr;
+  static const std::vector<std::string> none;
+  const std::vector<std::string>* eligible = &none;
   for (const auto& field : state_->rules.fields) {
-    if (field.kind == field_kind::country && !country_field) country_field = &field;
+    if (field.kind == field_kind::country) {
+      eligible = &field.country.eligible;
+      break;
+    }
   }
   std::vector<country_entry> out;
   for (const auto& choice : countries_in_order(state_->messages.negotiate(locale))) {
-    const auto& eligible =
-        country_field ? country_field->country.eligible : std::vector<std::string>{};
-    out.push_back({std::string(choice.alpha2), std::string(choice.name),
-                   std::find(eligible.begin(), eligible.end(), choice.alpha2) != eligible.end()});
+    const bool is_eligible =
+        std::find(eligible->begin(), eligible->end(), choice.alpha2) != eligible->end();
+    out.push_back({std::string(choice.alpha2), std::string(choice.name), is_eligible});
   }
   return out;
 }
