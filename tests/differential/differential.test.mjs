@@ -2,7 +2,7 @@
 // give byte-identical results, line for line (SPEC: both builds agree), in every locale.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -62,4 +62,20 @@ test('native `veto countries` and Wasm countries() agree in all 26 locales', asy
     const native = spawnSync(cli, ['countries', '--locale', locale]).stdout.toString().trimEnd();
     assert.equal(JSON.stringify(v.countries(locale)), native, locale);
   }
+});
+
+test('every libphonenumber example number gets the same answer from both builds', async () => {
+  const {createValidator} = await import(moduleUrl);
+  const v = await createValidator();
+  const examples = readFileSync(new URL('../vectors/phone-examples.txt', import.meta.url), 'utf8')
+                       .split('\n').filter(Boolean).map((line) => line.split('\t'));
+  const lines = examples.flatMap(([region, , national, e164]) => [
+    JSON.stringify({country: region, phone: national}), JSON.stringify({phone: e164}),
+    JSON.stringify({country: 'DE', phone: e164})]);
+  const native = spawnSync(cli, ['validate'], {input: lines.join('\n') + '\n', maxBuffer: 1 << 26});
+  const nativeLines = native.stdout.toString().split('\n').filter(Boolean);
+  assert.equal(nativeLines.length, lines.length);
+  const differing = lines.filter((line, i) => v.validateJson(line) !== nativeLines[i]);
+  assert.deepEqual(differing, []);
+  assert.ok(examples.length > 250);
 });
