@@ -100,6 +100,32 @@ for (const [kind, unit] of Object.entries(textKinds)) {
     scaling.push({kind, size, native: nativeRun.median_seconds / mb * 1e3, wasm: wasm / mb * 1e3});
   }
 }
+// Growth of whole documents: 10x the input should take about 10x the time.
+const documentKinds = {
+  'nesting': (bytes) => `{"email":"a@b.de","x":${'['.repeat(bytes / 2 - 12)}${']'.repeat(bytes / 2 - 12)}}`,
+  'many members': (bytes) => {
+    let out = '{"email":"a@b.de"';
+    for (let i = 0; out.length < bytes - 16; i++) out += `,"m${i}":${i}`;
+    return out + '}';
+  },
+  'one long string': (bytes) => `{"email":"a@b.de","note":"${'x'.repeat(bytes - 30)}"}`,
+};
+const documentSizes = [10_000, 100_000, 1_000_000];
+const growth = [];
+for (const [kind, make] of Object.entries(documentKinds)) {
+  for (const size of documentSizes) {
+    const line = make(size);
+    const repeat = Math.max(1, Math.round(4e6 / line.length));
+    const wasm = timePasses(() => { for (let i = 0; i < repeat; i++) sink += v.validateJson(line).length; });
+    const linesFile = path.join(mkdtempSync(path.join(tmpdir(), 'veto-bench-')), 'doc.jsonl');
+    writeFileSync(linesFile, (line + '\n').repeat(repeat));
+    const nativeRun = JSON.parse(spawnSync(benchBinary, [linesFile]).stdout.toString());
+    rmSync(path.dirname(linesFile), {recursive: true, force: true});
+    const mb = line.length * repeat / 1e6;
+    growth.push({kind, native: nativeRun.median_seconds / mb * 1e3, wasm: wasm / mb * 1e3});
+  }
+}
+
 // What a web developer would use for grapheme counts: Intl.Segmenter (Node's ICU).
 const segmenterRows = [];
 const segmenter = new Intl.Segmenter('en', {granularity: 'grapheme'});
@@ -160,6 +186,15 @@ console.log(`### Scaling of a text field (ms per MB of text; linear time = flat 
 |---|---:|---:|---:|---:|---:|---:|
 ${Object.keys(textKinds).map((kind) => {
   const row = scaling.filter((r) => r.kind === kind);
+  return `| ${kind} | ${row.map((r) => r.native.toFixed(1)).join(' | ')} | ${row.map((r) => r.wasm.toFixed(1)).join(' | ')} |`;
+}).join('\n')}
+
+### Growth of whole documents (ms per MB of input; linear time = flat across sizes)
+
+| document | native 10 KB | native 100 KB | native 1 MB | Wasm 10 KB | Wasm 100 KB | Wasm 1 MB |
+|---|---:|---:|---:|---:|---:|---:|
+${Object.keys(documentKinds).map((kind) => {
+  const row = growth.filter((r) => r.kind === kind);
   return `| ${kind} | ${row.map((r) => r.native.toFixed(1)).join(' | ')} | ${row.map((r) => r.wasm.toFixed(1)).join(' | ')} |`;
 }).join('\n')}
 

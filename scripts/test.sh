@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every test, from a fresh machine: installs what is needed (system packages, npm tools,
 # the cached Wasm dependencies), builds natively, with ASan+UBSan and to WebAssembly, runs
-# the unit tests (ctest) under both native builds, then the JS, CLI and differential tests
-# (node --test), and ends with one line: "N passed, N failed".
+# the unit tests (ctest) under both native builds, a bounded fuzz run (VETO_FUZZ_SECONDS per
+# target, default 25), then the JS, CLI and differential tests (node --test), and ends with
+# one line: "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -44,12 +45,22 @@ VETO_BUILD_TYPE=RelWithDebInfo scripts/build-native.sh "$root/build/sanitize" -D
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_ctest "$root/build/sanitize" sanitize -E '^install\.'  # the install test links without sanitizers
 
+step "fuzzing: libFuzzer targets under ASan+UBSan, ${VETO_FUZZ_SECONDS:-25} s each"
+fuzz_work=$root/build/fuzz-work
+if FUZZ_WORK=$fuzz_work scripts/fuzz.sh "${VETO_FUZZ_SECONDS:-25}" >"$logs/fuzz.log" 2>&1; then :; fi
+fuzz_ok=$(grep -c '^fuzz .*: ok' "$logs/fuzz.log" || true)
+fuzz_bad=$(grep -c '^fuzz .*: FINDING' "$logs/fuzz.log" || true)
+[ $((fuzz_ok + fuzz_bad)) -gt 0 ] || { tail -n 30 "$logs/fuzz.log" >&2; die "fuzz build failed"; }
+passed=$((passed + fuzz_ok)) failed=$((failed + fuzz_bad))
+grep '^fuzz ' "$logs/fuzz.log" >&2
+
 step "WebAssembly dependencies (cached) and module"
 scripts/build-wasm.sh "$root/build/wasm" >"$logs/build-wasm.log" 2>&1 ||
   { tail -n 30 "$logs/build-wasm.log" >&2; die "Wasm build failed"; }
 
 step "JS API, CLI, types and differential tests (node --test)"
 export VETO_CLI=$root/build/native/veto VETO_MODULE=$root/build/wasm/dist/veto.mjs
+export VETO_FUZZ_CORPUS=$fuzz_work/validate_json
 node --test --test-reporter=tap tests/js/*.test.mjs tests/differential/*.test.mjs \
   >"$logs/node.log" 2>&1
 node_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n1)

@@ -79,6 +79,9 @@ parsed_document parse_document(std::string_view line) {
   if (const auto bad = utf8::first_invalid(line)) {
     return failed("form.encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
   }
+  // JSON allows no raw NUL anywhere, but nlohmann's lexer takes one as the end of input and
+  // would accept `{}\0` followed by anything: refuse it here instead.
+  if (line.find('\0') != std::string_view::npos) return failed("form.json");
   // nlohmann's lexer skips exactly one byte order mark at the start, as SPEC asks.
   member_collector collector;
   const bool well_formed = json::sax_parse(line.begin(), line.end(), &collector,

@@ -105,3 +105,10 @@ test('veto countries prints the country list for a locale', () => {
   assert.equal(list.length, 249);
   assert.deepEqual(list.find((c) => c.code === 'DE'), {code: 'DE', name: 'Niemcy', eligible: true});
 });
+
+test('a lone CR is no line end, a NUL is no JSON: one result per LF line either way', () => {
+  const input = Buffer.concat([Buffer.from('{"email":"a@b.de"}\r{"email":"c@d.de"}\n'),
+                               Buffer.from([0x7b, 0x00, 0x7d, 0x0a]), Buffer.from('{}\n')]);
+  const r = run(['validate'], input);
+  assert.deepEqual(r.lines.map((l) => l.form.errors[0]?.code), ['form.json', 'form.json', undefined]);
+});
