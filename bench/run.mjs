@@ -26,8 +26,6 @@ const forms = Array.from({length: formsCount}, () => ({
                          'Ich widerspreche der Nutzung meiner Daten für KI.', 'too short']),
 }));
 const lines = forms.map((f) => JSON.stringify(f));
-const file = path.join(mkdtempSync(path.join(tmpdir(), 'veto-bench-')), 'forms.jsonl');
-writeFileSync(file, lines.join('\n') + '\n');
 
 function timePasses(fn) {
   fn();  // warm-up
@@ -40,8 +38,17 @@ function timePasses(fn) {
   return median(passes);
 }
 
-const native = JSON.parse(spawnSync(benchBinary, [file]).stdout.toString());
-rmSync(path.dirname(file), {recursive: true, force: true});
+// Median seconds of the native C++ API over `lines` (written to a scratch file for it).
+function nativeSeconds(lines, args = []) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'veto-bench-'));
+  const linesFile = path.join(dir, 'forms.jsonl');
+  writeFileSync(linesFile, lines.join('\n') + '\n');
+  const run = JSON.parse(spawnSync(benchBinary, [linesFile, ...args]).stdout.toString());
+  rmSync(dir, {recursive: true, force: true});
+  return run.median_seconds;
+}
+
+const nativePerPass = nativeSeconds(lines);
 const {createValidator} = await import(pathToFileURL(modulePath));
 const v = await createValidator();
 let sink = 0;
@@ -92,12 +99,9 @@ for (const [kind, unit] of Object.entries(textKinds)) {
     const repeat = Math.max(1, Math.round(2e6 / size));  // about 2 MB a pass
     const form = {details: text};
     const wasm = timePasses(() => { for (let i = 0; i < repeat; i++) sink += details.validate(form).valid; });
-    const linesFile = path.join(mkdtempSync(path.join(tmpdir(), 'veto-bench-')), 'text.jsonl');
-    writeFileSync(linesFile, (JSON.stringify(form) + '\n').repeat(repeat));
-    const nativeRun = JSON.parse(spawnSync(benchBinary, [linesFile, '--details-only']).stdout.toString());
-    rmSync(path.dirname(linesFile), {recursive: true, force: true});
+    const nativeRun = nativeSeconds(Array(repeat).fill(JSON.stringify(form)), ['--details-only']);
     const mb = Buffer.byteLength(text) * repeat / 1e6;
-    scaling.push({kind, size, native: nativeRun.median_seconds / mb * 1e3, wasm: wasm / mb * 1e3});
+    scaling.push({kind, size, native: nativeRun / mb * 1e3, wasm: wasm / mb * 1e3});
   }
 }
 // Growth of whole documents: 10x the input should take about 10x the time.
@@ -117,12 +121,9 @@ for (const [kind, make] of Object.entries(documentKinds)) {
     const line = make(size);
     const repeat = Math.max(1, Math.round(4e6 / line.length));
     const wasm = timePasses(() => { for (let i = 0; i < repeat; i++) sink += v.validateJson(line).length; });
-    const linesFile = path.join(mkdtempSync(path.join(tmpdir(), 'veto-bench-')), 'doc.jsonl');
-    writeFileSync(linesFile, (line + '\n').repeat(repeat));
-    const nativeRun = JSON.parse(spawnSync(benchBinary, [linesFile]).stdout.toString());
-    rmSync(path.dirname(linesFile), {recursive: true, force: true});
+    const nativeRun = nativeSeconds(Array(repeat).fill(line));
     const mb = line.length * repeat / 1e6;
-    growth.push({kind, native: nativeRun.median_seconds / mb * 1e3, wasm: wasm / mb * 1e3});
+    growth.push({kind, native: nativeRun / mb * 1e3, wasm: wasm / mb * 1e3});
   }
 }
 
@@ -138,6 +139,12 @@ for (const chars of [10_000, 30_000, 100_000]) {
   segmenterRows.push({chars, graphemes, ms: seconds * 1e3, perMb: seconds / (Buffer.byteLength(text) / 1e6) * 1e3});
 }
 
+// One table row per kind: native then Wasm ms per MB at each size.
+const perMbRows = (kinds, results) => Object.keys(kinds).map((kind) => {
+  const row = results.filter((r) => r.kind === kind);
+  return `| ${kind} | ${row.map((r) => r.native.toFixed(1)).join(' | ')} | ${row.map((r) => r.wasm.toFixed(1)).join(' | ')} |`;
+}).join('\n');
+
 const wasmBytes = readFileSync(path.join(path.dirname(modulePath), 'veto.wasm'));
 const jsBytes = readFileSync(modulePath);
 const sizes = (buf) => ({
@@ -150,7 +157,7 @@ const perForm = (seconds) => (seconds / formsCount * 1e6).toFixed(2);
 const perSecond = (seconds) => Math.round(formsCount / seconds).toLocaleString('en');
 
 const rows = [
-  ['veto native, C++ `validate_json` + `to_json`', native.median_seconds],
+  ['veto native, C++ `validate_json` + `to_json`', nativePerPass],
   ['veto Wasm in Node, `validateJson` (string in, JSON text out)', wasmJson],
   ['veto Wasm in Node, `validate` (object in, object out)', wasmObject],
   ['validator.js `isEmail` on the email field alone (syntax only: no IDNA, no warnings, no messages)', jsEmail],
@@ -184,19 +191,13 @@ console.log(`### Scaling of a text field (ms per MB of text; linear time = flat 
 
 | text | native 1 KB | native 10 KB | native 64 KB | Wasm 1 KB | Wasm 10 KB | Wasm 64 KB |
 |---|---:|---:|---:|---:|---:|---:|
-${Object.keys(textKinds).map((kind) => {
-  const row = scaling.filter((r) => r.kind === kind);
-  return `| ${kind} | ${row.map((r) => r.native.toFixed(1)).join(' | ')} | ${row.map((r) => r.wasm.toFixed(1)).join(' | ')} |`;
-}).join('\n')}
+${perMbRows(textKinds, scaling)}
 
 ### Growth of whole documents (ms per MB of input; linear time = flat across sizes)
 
 | document | native 10 KB | native 100 KB | native 1 MB | Wasm 10 KB | Wasm 100 KB | Wasm 1 MB |
 |---|---:|---:|---:|---:|---:|---:|
-${Object.keys(documentKinds).map((kind) => {
-  const row = growth.filter((r) => r.kind === kind);
-  return `| ${kind} | ${row.map((r) => r.native.toFixed(1)).join(' | ')} | ${row.map((r) => r.wasm.toFixed(1)).join(' | ')} |`;
-}).join('\n')}
+${perMbRows(documentKinds, growth)}
 
 Node 20's \`Intl.Segmenter\` counting graphemes of \`e\\u0301\` repeated (what a page would use instead):
 

@@ -27,35 +27,9 @@ const char* reason_token(PhoneNumberUtil::ErrorType error) {
   }
 }
 
-const char* type_token(PhoneNumberUtil::PhoneNumberType type) {
-  switch (type) {
-    case PhoneNumberUtil::FIXED_LINE:
-      return "fixed_line";
-    case PhoneNumberUtil::MOBILE:
-      return "mobile";
-    case PhoneNumberUtil::FIXED_LINE_OR_MOBILE:
-      return "fixed_line_or_mobile";
-    case PhoneNumberUtil::TOLL_FREE:
-      return "toll_free";
-    case PhoneNumberUtil::PREMIUM_RATE:
-      return "premium_rate";
-    case PhoneNumberUtil::SHARED_COST:
-      return "shared_cost";
-    case PhoneNumberUtil::VOIP:
-      return "voip";
-    case PhoneNumberUtil::PERSONAL_NUMBER:
-      return "personal_number";
-    case PhoneNumberUtil::PAGER:
-      return "pager";
-    case PhoneNumberUtil::UAN:
-      return "uan";
-    case PhoneNumberUtil::VOICEMAIL:
-      return "voicemail";
-    case PhoneNumberUtil::UNKNOWN:
-      break;
-  }
-  return "unknown";
-}
+static_assert(PhoneNumberUtil::FIXED_LINE == 0 && PhoneNumberUtil::VOICEMAIL == 10 &&
+                  PhoneNumberUtil::UNKNOWN == 11,
+              "phone_type_tokens is indexed by libphonenumber's PhoneNumberType");
 
 }  // namespace
 
@@ -87,7 +61,8 @@ void phone_rules::check(std::string_view text, std::string_view region, field_re
   util.Format(number, PhoneNumberUtil::INTERNATIONAL, &international);
   util.Format(number, PhoneNumberUtil::NATIONAL, &national);
   util.GetRegionCodeForNumber(number, &number_region);
-  const std::string type = type_token(util.GetNumberType(number));
+  const std::string type(
+      phone_type_tokens.at(static_cast<std::size_t>(util.GetNumberType(number))));
   field.info.emplace_back("e164", e164);
   field.info.emplace_back("international", international);
   field.info.emplace_back("national", national);

@@ -3,12 +3,20 @@
 #ifndef VETO_CORE_PHONE_H
 #define VETO_CORE_PHONE_H
 
+#include <array>
 #include <string_view>
 
 #include "ruleset.h"
 #include "veto/veto.h"
 
 namespace veto {
+
+// SPEC section 2, phone rule 2: libphonenumber's PhoneNumberType names in lower-case snake
+// case, indexed by the enum's value (FIXED_LINE = 0 ... UNKNOWN = 11).
+inline constexpr std::array<std::string_view, 12> phone_type_tokens = {
+    "fixed_line",  "mobile", "fixed_line_or_mobile", "toll_free", "premium_rate",
+    "shared_cost", "voip",   "personal_number",      "pager",     "uan",
+    "voicemail",   "unknown"};
 
 class phone_rules {
  public:

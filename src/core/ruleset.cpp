@@ -6,6 +6,7 @@
 
 #include "country.h"
 #include "json_writer.h"
+#include "phone.h"
 
 namespace veto {
 namespace {
@@ -33,11 +34,7 @@ const std::vector<std::string> default_eligible_countries = {
     "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
     "SE", "AX", "GF", "GP", "MQ", "RE", "YT", "MF", "IS", "LI", "NO", "GB"};
 
-// SPEC section 2, phone rule 2: libphonenumber's types as tokens, and the default choice.
-const std::vector<std::string> all_phone_types = {
-    "fixed_line",  "mobile", "fixed_line_or_mobile", "toll_free", "premium_rate",
-    "shared_cost", "voip",   "personal_number",      "pager",     "uan",
-    "voicemail",   "unknown"};
+// SPEC section 2, phone rule 2: the types accepted unless the ruleset says otherwise.
 const std::vector<std::string> default_phone_types = {
     "fixed_line", "mobile", "fixed_line_or_mobile", "voip", "personal_number"};
 
@@ -85,60 +82,50 @@ class option_reader {
     out = value->get<std::string>();
   }
 
-  // A list of lower-case ASCII domain names such as "gmail.com" or "onion".
-  void domains(const char* key, std::vector<std::string>& out) {
+  // A list of strings that `accepts` each, or the first failure with its index. One reader
+  // for the domain, country and phone-type lists.
+  template <typename Accepts>
+  void string_list(const char* key, std::vector<std::string>& out, bool allow_empty,
+                   const char* list_error, Accepts&& accepts, const char* item_error) {
     const json* value = find(key);
     if (!value) return;
-    if (!value->is_array()) return fail(key, "must be an array of domain names");
+    if (!value->is_array() || (!allow_empty && value->empty())) return fail(key, list_error);
     out.clear();
     for (std::size_t i = 0; i < value->size(); ++i) {
       const json& item = (*value)[i];
-      if (!item.is_string() || !is_domain(item.get_ref<const std::string&>())) {
-        return fail(std::string(key) + "[" + std::to_string(i) + "]",
-                    "must be a lower-case ASCII domain name like \"example.com\"");
+      if (!item.is_string() || !accepts(item.get_ref<const std::string&>())) {
+        return fail(std::string(key) + "[" + std::to_string(i) + "]", item_error);
       }
       out.push_back(item.get<std::string>());
     }
+  }
+
+  // A list of lower-case ASCII domain names such as "gmail.com" or "onion".
+  void domains(const char* key, std::vector<std::string>& out) {
+    string_list(key, out, /*allow_empty=*/true, "must be an array of domain names", is_domain,
+                "must be a lower-case ASCII domain name like \"example.com\"");
   }
 
   // A non-empty list of upper-case alpha-2 codes of ISO 3166-1 assigned countries.
   void countries(const char* key, std::vector<std::string>& out) {
-    const json* value = find(key);
-    if (!value) return;
-    if (!value->is_array() || value->empty()) {
-      return fail(key, "must be a non-empty array of alpha-2 country codes");
-    }
-    out.clear();
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      const json& item = (*value)[i];
-      if (!item.is_string() || !is_assigned_country(item.get_ref<const std::string&>())) {
-        return fail(std::string(key) + "[" + std::to_string(i) + "]",
-                    "must be the upper-case ISO 3166-1 alpha-2 code of an assigned country, "
-                    "like \"DE\"");
-      }
-      out.push_back(item.get<std::string>());
-    }
+    string_list(
+        key, out, /*allow_empty=*/false, "must be a non-empty array of alpha-2 country codes",
+        [](const std::string& code) { return is_assigned_country(code); },
+        "must be the upper-case ISO 3166-1 alpha-2 code of an assigned country, "
+        "like \"DE\"");
   }
 
   // A list of libphonenumber number types in veto's snake-case tokens.
   void phone_types(const char* key, std::vector<std::string>& out) {
-    const json* value = find(key);
-    if (!value) return;
-    if (!value->is_array()) return fail(key, "must be an array of phone number types");
-    out.clear();
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      const json& item = (*value)[i];
-      const bool known = item.is_string() &&
-                         std::find(all_phone_types.begin(), all_phone_types.end(),
-                                   item.get_ref<const std::string&>()) != all_phone_types.end();
-      if (!known) {
-        return fail(std::string(key) + "[" + std::to_string(i) + "]",
-                    "must be one of fixed_line, mobile, fixed_line_or_mobile, toll_free, "
-                    "premium_rate, shared_cost, voip, personal_number, pager, uan, voicemail, "
-                    "unknown");
-      }
-      out.push_back(item.get<std::string>());
-    }
+    string_list(
+        key, out, /*allow_empty=*/true, "must be an array of phone number types",
+        [](const std::string& type) {
+          return std::find(phone_type_tokens.begin(), phone_type_tokens.end(), type) !=
+                 phone_type_tokens.end();
+        },
+        "must be one of fixed_line, mobile, fixed_line_or_mobile, toll_free, "
+        "premium_rate, shared_cost, voip, personal_number, pager, uan, voicemail, "
+        "unknown");
   }
 
   void refuse_unknown() {

@@ -121,7 +121,8 @@ cluster_facts facts_of(std::string_view cluster) {
 }
 
 // Rule 4, over grapheme boundaries `clusters` and word-break boundaries `segments`.
-std::int64_t count_words(std::string_view text, const std::vector<std::int32_t>& clusters,
+std::int64_t count_words(const std::vector<std::int32_t>& clusters,
+                         const std::vector<cluster_facts>& facts,
                          const std::vector<std::int32_t>& segments) {
   std::int64_t words = 0;
   bool piece_has_letter = false;
@@ -133,12 +134,11 @@ std::int64_t count_words(std::string_view text, const std::vector<std::int32_t>&
       piece_has_letter = false;
       ++next_segment;
     }
-    const cluster_facts facts = facts_of(text.substr(clusters[i], clusters[i + 1] - clusters[i]));
-    if (facts.spaceless_word) {
+    if (facts[i].spaceless_word) {
       words += 1 + piece_has_letter;  // the cluster, and the piece it cuts off
       piece_has_letter = false;
     } else {
-      piece_has_letter = piece_has_letter || facts.has_letter_or_number;
+      piece_has_letter = piece_has_letter || facts[i].has_letter_or_number;
     }
   }
   return words + piece_has_letter;
@@ -146,7 +146,8 @@ std::int64_t count_words(std::string_view text, const std::vector<std::int32_t>&
 
 // Rule 5: at least five different letter-or-number clusters, compared after
 // NFKC_Casefold, so "aaaaa AAAAA ａａａ" is one.
-bool is_meaningful(std::string_view text, const std::vector<std::int32_t>& clusters) {
+bool is_meaningful(std::string_view text, const std::vector<std::int32_t>& clusters,
+                   const std::vector<cluster_facts>& facts) {
   constexpr std::size_t enough = 5;
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
@@ -154,7 +155,7 @@ bool is_meaningful(std::string_view text, const std::vector<std::int32_t>& clust
   std::vector<std::string> distinct;
   for (std::size_t i = 0; i + 1 < clusters.size(); ++i) {
     const std::string_view cluster = text.substr(clusters[i], clusters[i + 1] - clusters[i]);
-    if (!facts_of(cluster).has_letter_or_number) continue;
+    if (!facts[i].has_letter_or_number) continue;
     std::string folded;
     icu::StringByteSink<std::string> sink(&folded);
     status = U_ZERO_ERROR;
@@ -183,7 +184,14 @@ void text_rules::check(std::string_view trimmed, field_result& field) const {
 
   const std::vector<std::int32_t> clusters = boundaries(false, text);
   const auto graphemes = static_cast<std::int64_t>(clusters.size() - 1);
-  const std::int64_t words = count_words(text, clusters, boundaries(true, text));
+  // Each cluster's facts once, for the word count and the meaningfulness check alike.
+  std::vector<cluster_facts> facts;
+  facts.reserve(clusters.size() - 1);
+  for (std::size_t i = 0; i + 1 < clusters.size(); ++i) {
+    facts.push_back(
+        facts_of(std::string_view(text).substr(clusters[i], clusters[i + 1] - clusters[i])));
+  }
+  const std::int64_t words = count_words(clusters, facts, boundaries(true, text));
   field.info.emplace_back("graphemes", graphemes);
   field.info.emplace_back("words", words);
   field.value = text;
@@ -195,7 +203,7 @@ void text_rules::check(std::string_view trimmed, field_result& field) const {
   if (words < options_.min_words) {
     add_error(field, "text.too_few_words", {{"min", options_.min_words}, {"actual", words}});
   }
-  if (options_.require_meaningful && !is_meaningful(text, clusters)) {
+  if (options_.require_meaningful && !is_meaningful(text, clusters, facts)) {
     add_error(field, "text.not_meaningful");
   }
 }
