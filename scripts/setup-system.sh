@@ -15,6 +15,11 @@ packages=(
   brotli gzip clang-14 libclang-rt-14-dev
   # Unicode 15.0 test data (GraphemeBreakTest.txt, WordBreakTest.txt) for the text tests
   unicode-data
+  # veto-server: HTTP (cpp-httplib 0.11), storage (SQLite), the sqlite3 shell its crash test
+  # reads the database with, and wrk for the load benchmark
+  libcpp-httplib-dev libsqlite3-dev sqlite3 zlib1g-dev libbrotli-dev wrk
+  # browser tests: Debian's Chromium, driven by playwright-core (its own download fails here)
+  chromium fonts-dejavu-core fonts-noto-core
 )
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -61,8 +61,11 @@ scripts/build-wasm.sh "$root/build/wasm" >"$logs/build-wasm.log" 2>&1 ||
 step "JS API, CLI, types and differential tests (node --test)"
 export VETO_CLI=$root/build/native/veto VETO_MODULE=$root/build/wasm/dist/veto.mjs
 export VETO_FUZZ_CORPUS=$fuzz_work/validate_json
-node --test --test-reporter=tap tests/js/*.test.mjs tests/differential/*.test.mjs \
-  >"$logs/node.log" 2>&1
+export VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist
+shopt -s nullglob
+node --test --test-reporter=tap --test-concurrency=1 tests/js/*.test.mjs tests/differential/*.test.mjs \
+  tests/server/*.test.mjs tests/browser/*.test.mjs >"$logs/node.log" 2>&1
+shopt -u nullglob
 node_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n1)
 node_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n1)
 [ -n "$node_pass" ] && [ -n "$node_fail" ] || { tail -n 30 "$logs/node.log" >&2; die "node --test gave no summary"; }
