@@ -65,6 +65,8 @@ export interface Validator {
   countries(locale?: string): Country[];
   /** Pays the phone check's one-time set-up now (call it in idle time); optional. */
   warmUp(): void;
+  /** The module's linear memory in bytes (it only grows; steady across calls = no leak). */
+  readonly memoryBytes: number;
   /** Frees the validator's memory now instead of at garbage collection. */
   dispose(): void;
 }

@@ -53,7 +53,12 @@ void phone_rules::check(std::string_view text, std::string_view region, field_re
   if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
     return add_error(field, "phone.invalid", {{"reason", std::string(reason_token(error))}});
   }
-  if (!util.IsValidNumber(number)) {
+  // IsValidNumber(n) is GetNumberType(n) != UNKNOWN in libphonenumber: both find the
+  // number's region, then match the national number against that region's type patterns
+  // (validity is the general pattern, matched first). Asking for the type once and reading
+  // validity off it halves the pattern matching, the bulk of a phone check.
+  const auto number_type = util.GetNumberType(number);
+  if (number_type == PhoneNumberUtil::UNKNOWN) {
     return add_error(field, "phone.invalid", {{"reason", std::string("not_valid")}});
   }
   std::string e164, international, national, number_region;
@@ -61,8 +66,7 @@ void phone_rules::check(std::string_view text, std::string_view region, field_re
   util.Format(number, PhoneNumberUtil::INTERNATIONAL, &international);
   util.Format(number, PhoneNumberUtil::NATIONAL, &national);
   util.GetRegionCodeForNumber(number, &number_region);
-  const std::string type(
-      phone_type_tokens.at(static_cast<std::size_t>(util.GetNumberType(number))));
+  const std::string type(phone_type_tokens.at(static_cast<std::size_t>(number_type)));
   field.info.emplace_back("e164", e164);
   field.info.emplace_back("international", international);
   field.info.emplace_back("national", national);

@@ -153,3 +153,17 @@ test('countries() lists every assigned country in the locale\'s order, eligible 
   assert.equal(list.filter((c) => c.eligible).length, 38);
   assert.equal(german.countries('fr').find((c) => c.code === 'DE').name, 'Allemagne');
 });
+
+test('memoryBytes reports the linear memory, which stays put across many validations', () => {
+  const form = {email: 'anna@gmial.com', country: 'Österreich', phone: '+43 664 1234567',
+                justification: because, details: 'Ich widerspreche. 😀'};
+  for (let i = 0; i < 200; i++) v.validate(form);  // warm-up: caches and the heap reach size
+  const before = v.memoryBytes;
+  assert.ok(before > 0 && before % 65536 === 0, `${before} is not a whole number of pages`);
+  for (let i = 0; i < 5000; i++) {
+    v.validate(form);
+    v.validateJson(JSON.stringify(form));
+    v.validateField('email', `x${i}@example.org`);
+  }
+  assert.equal(v.memoryBytes, before);
+});
