@@ -194,17 +194,26 @@ message_catalog::message_catalog() {
   for (std::size_t i = 0; i < embedded::message_catalog_count; ++i) {
     const embedded::file& file = embedded::message_catalogs[i];
     const std::string locale(file.name.substr(0, file.name.find('.')));
-    const auto document = nlohmann::json::parse(file.contents.begin(), file.contents.end(), nullptr,
-                                                /*allow_exceptions=*/false);
-    if (!document.is_object()) continue;
-    locale_catalog& catalog = catalogs_[locale];
-    for (const auto& [code, pattern] : document.items()) {
-      if (pattern.is_string()) catalog.patterns.emplace(code, pattern.get<std::string>());
+    catalogs_[locale].source = file.contents;
+  }
+}
+
+const message_catalog::locale_catalog& message_catalog::loaded(std::string_view locale,
+                                                              const locale_catalog& catalog) {
+  std::call_once(catalog.loaded, [locale, &catalog] {
+    const auto document = nlohmann::json::parse(catalog.source.begin(), catalog.source.end(),
+                                                nullptr, /*allow_exceptions=*/false);
+    if (document.is_object()) {
+      for (const auto& [code, pattern] : document.items()) {
+        if (pattern.is_string()) catalog.patterns.emplace(code, pattern.get<std::string>());
+      }
     }
     UErrorCode status = U_ZERO_ERROR;
-    catalog.plural_rules.reset(icu::PluralRules::forLocale(icu::Locale(locale.c_str()), status));
+    catalog.plural_rules.reset(
+        icu::PluralRules::forLocale(icu::Locale(std::string(locale).c_str()), status));
     if (U_FAILURE(status)) catalog.plural_rules.reset();
-  }
+  });
+  return catalog;
 }
 
 message_catalog::~message_catalog() = default;
@@ -225,11 +234,12 @@ std::string_view message_catalog::negotiate(std::string_view tag) const {
 std::string message_catalog::format(std::string_view locale, std::string_view code,
                                     const named_scalars& params) const {
   for (const std::string_view candidate : {locale, std::string_view("en")}) {
-    const auto catalog = catalogs_.find(candidate);
-    if (catalog == catalogs_.end()) continue;
-    const auto pattern = catalog->second.patterns.find(code);
-    if (pattern == catalog->second.patterns.end()) continue;
-    return pattern_formatter(pattern->second, params, catalog->second.plural_rules.get()).run();
+    const auto found = catalogs_.find(candidate);
+    if (found == catalogs_.end()) continue;
+    const locale_catalog& catalog = loaded(found->first, found->second);
+    const auto pattern = catalog.patterns.find(code);
+    if (pattern == catalog.patterns.end()) continue;
+    return pattern_formatter(pattern->second, params, catalog.plural_rules.get()).run();
   }
   return std::string(code);
 }
@@ -241,10 +251,11 @@ std::vector<std::string> message_catalog::locales() const {
 }
 
 const std::string* message_catalog::pattern(std::string_view locale, std::string_view code) const {
-  const auto catalog = catalogs_.find(locale);
-  if (catalog == catalogs_.end()) return nullptr;
-  const auto it = catalog->second.patterns.find(code);
-  return it == catalog->second.patterns.end() ? nullptr : &it->second;
+  const auto found = catalogs_.find(locale);
+  if (found == catalogs_.end()) return nullptr;
+  const locale_catalog& catalog = loaded(found->first, found->second);
+  const auto it = catalog.patterns.find(code);
+  return it == catalog.patterns.end() ? nullptr : &it->second;
 }
 
 }  // namespace veto

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,10 +40,16 @@ class message_catalog {
   const std::string* pattern(std::string_view locale, std::string_view code) const;
 
  private:
+  // A catalog is parsed on its first use, not when the validator is made: a page or a
+  // request needs one or two of the 26, and parsing all of them (with their plural rules)
+  // was the largest part of making a validator. call_once keeps it safe across threads.
   struct locale_catalog {
-    std::map<std::string, std::string, std::less<>> patterns;
-    std::unique_ptr<icu::PluralRules> plural_rules;
+    std::string_view source;  // the embedded JSON
+    mutable std::once_flag loaded;
+    mutable std::map<std::string, std::string, std::less<>> patterns;
+    mutable std::unique_ptr<icu::PluralRules> plural_rules;
   };
+  static const locale_catalog& loaded(std::string_view locale, const locale_catalog& catalog);
   std::map<std::string, locale_catalog, std::less<>> catalogs_;
 };
 
