@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -154,8 +156,9 @@ class country_index {
       if (found == codes_.end()) return std::nullopt;
       return found->second;
     }
-    const auto found = names_.find(without_marks(folded));
-    if (found == names_.end() || found->second == ambiguous) return std::nullopt;
+    const auto& names = this->names();
+    const auto found = names.find(without_marks(folded));
+    if (found == names.end() || found->second == ambiguous) return std::nullopt;
     return country_match{found->second, false};
   }
 
@@ -169,16 +172,6 @@ class country_index {
       for (const std::string_view code : {country.alpha2, country.alpha3, country.numeric}) {
         codes_.emplace(std::string(code), country_match{row, false});
       }
-      std::string_view names[country_locale_count];
-      std::string_view rest = country.names;
-      for (std::size_t column = 0; column < country_locale_count; ++column) {
-        names[column] = rest.substr(0, rest.find('|'));
-        rest.remove_prefix(names[column].size() + 1);
-        // Most names recur in several locales; each needs its key only once.
-        if (std::find(names, names + column, names[column]) != names + column) continue;
-        const auto [entry, added] = names_.emplace(name_key(names[column]), row);
-        if (!added && entry->second != row) entry->second = ambiguous;
-      }
     }
     for (const country_alias& alias : country_aliases) {
       if (const auto row = row_of(alias.to)) {
@@ -187,8 +180,30 @@ class country_index {
     }
   }
 
+  // The name keys: ~3,900 names through two ICU normalizations, most of a validator's
+  // start-up when done eagerly. A page submits codes from its dropdown, so the keys are
+  // made on the first lookup by name instead; call_once keeps that safe across threads.
+  const std::unordered_map<std::string, std::size_t>& names() const {
+    std::call_once(names_built_, [this] {
+      for (std::size_t row = 0; row < country_count; ++row) {
+        std::string_view names[country_locale_count];
+        std::string_view rest = country_table[row].names;
+        for (std::size_t column = 0; column < country_locale_count; ++column) {
+          names[column] = rest.substr(0, rest.find('|'));
+          rest.remove_prefix(names[column].size() + 1);
+          // Most names recur in several locales; each needs its key only once.
+          if (std::find(names, names + column, names[column]) != names + column) continue;
+          const auto [entry, added] = names_.emplace(name_key(names[column]), row);
+          if (!added && entry->second != row) entry->second = ambiguous;
+        }
+      }
+    });
+    return names_;
+  }
+
   std::unordered_map<std::string, country_match> codes_;  // upper case
-  std::unordered_map<std::string, std::size_t> names_;    // name key -> row or ambiguous
+  mutable std::once_flag names_built_;
+  mutable std::unordered_map<std::string, std::size_t> names_;  // name key -> row or ambiguous
 };
 
 }  // namespace

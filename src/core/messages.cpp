@@ -199,7 +199,7 @@ message_catalog::message_catalog() {
 }
 
 const message_catalog::locale_catalog& message_catalog::loaded(std::string_view locale,
-                                                              const locale_catalog& catalog) {
+                                                               const locale_catalog& catalog) {
   std::call_once(catalog.loaded, [locale, &catalog] {
     const auto document = nlohmann::json::parse(catalog.source.begin(), catalog.source.end(),
                                                 nullptr, /*allow_exceptions=*/false);
