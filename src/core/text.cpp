@@ -7,6 +7,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -79,6 +80,17 @@ bool is_letter_or_number(char32_t cp) {
 // Boundaries of `text` by a break iterator, as byte offsets, 0 and text.size() included.
 // The iterators keep state, so each thread has its own pair.
 std::vector<std::int32_t> boundaries(bool words, std::string_view text) {
+  // In ASCII without CR every byte is a grapheme cluster of its own (UAX #29: only CR LF
+  // and Extend, ZWJ, SpacingMark or Prepend characters join, and ASCII has none of those),
+  // so the common case skips the character iterator and gives ICU's answer.
+  const bool ascii_without_cr = std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && c != '\r';
+  });
+  if (!words && ascii_without_cr) {
+    std::vector<std::int32_t> out(text.size() + 1);
+    for (std::size_t i = 0; i <= text.size(); ++i) out[i] = static_cast<std::int32_t>(i);
+    return out;
+  }
   thread_local std::unique_ptr<icu::BreakIterator> characters, word_segments;
   std::unique_ptr<icu::BreakIterator>& iterator = words ? word_segments : characters;
   UErrorCode status = U_ZERO_ERROR;
