@@ -53,6 +53,18 @@ TEST(adversarial, email_floods_get_clear_answers) {
             (codes{"email.domain_label_too_long"}));
   EXPECT_EQ(codes_of("email", "a@xn--" + flood("b", 10) + ".de"), (codes{"email.domain_invalid"}));
   EXPECT_EQ(codes_of("email", flood("a", 12) + "@gmai.co"), (codes{"email.local_too_long"}));
+  // Names of many labels, which ICU converts in quadratic time, are too long from 128 labels
+  // on, however they are written (Unicode labels, Punycode labels, ideographic full stops).
+  EXPECT_EQ(codes_of("email", "a@" + flood("\u00fc.", 64) + "de"),
+            (codes{"email.domain_too_long"}));
+  EXPECT_EQ(codes_of("email", "a@" + flood("xn--mnchen-3ya\u3002", 64) + "de"),
+            (codes{"email.domain_too_long"}));
+  // 127 labels in 253 octets: the longest domain there is passes rule 10 (the address,
+  // 255 octets with "a@", is then over rule 13's limit); 128 labels do not.
+  std::string labels_127;
+  for (int i = 0; i < 126; ++i) labels_127 += "a.";
+  EXPECT_EQ(codes_of("email", "a@" + labels_127 + "a"), (codes{"email.too_long"}));
+  EXPECT_EQ(codes_of("email", "a@a." + labels_127 + "a"), (codes{"email.domain_too_long"}));
 }
 
 TEST(adversarial, a_64_kib_phone_of_digits_is_too_long_at_once) {
