@@ -1,24 +1,46 @@
 #!/usr/bin/env bash
-# Measures veto (native, Wasm in Node) and the JS library a web developer would otherwise
-# use, side by side in one run, and writes bench/RESULTS.md. Figures, not pass/fail.
+# The ONE benchmark command (issue 8): builds veto natively and to Wasm, installs the JS
+# libraries of bench/package.json (npm ci), generates the corpus (10,000 forms, fixed seed),
+# measures veto native, veto Wasm in Node and the JavaScript stack side by side in one run,
+# and writes bench/RESULTS.md with the machine, the commands and the date.
+# Figures, not pass/fail. About 6-10 minutes on 2 cores.
+#   scripts/bench.sh
+#   VETO_BENCH_SKIP_BUILD=1 scripts/bench.sh   (measure build/native and build/wasm as they are)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup-system.sh" >&2
-"$root/scripts/build-native.sh" >&2
-"$root/scripts/build-wasm.sh" >&2
+if [ "${VETO_BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  "$root/scripts/setup-system.sh" >&2
+  "$root/scripts/build-native.sh" >&2
+  "$root/scripts/build-wasm.sh" >&2
+fi
 (cd "$root/bench" && npm ci --no-audit --no-fund --loglevel=error >&2)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+node "$root/bench/corpus.mjs" "$work/corpus.jsonl" 10000 20261129 >&2
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wasm/dist/veto.mjs" \
+  "$work/corpus.jsonl" > "$work/results.md"
 {
   echo "# veto benchmark results"
   echo
-  echo "Made by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores," \
-       "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), Node $(node --version)," \
-       "Emscripten $(emcc --version | sed -n 1p | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | tail -n1)."
+  echo "Made by \`scripts/bench.sh\` on $started (one run, $(( $(date +%s) - $(date -d "$started" +%s) )) s)."
   echo
-  echo "Command: \`scripts/bench.sh\` (builds both, installs the JS libraries of bench/package.json,"
-  echo "generates the corpus with a fixed seed, runs everything in one Node process beside the"
-  echo "native binary). Figures, not pass/fail: see bench/README.md for how to read them."
+  echo "- Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')," \
+       "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr), shared with other work."
+  echo "- Node $(node --version) (V8 $(node -p process.versions.v8), ICU $(node -p process.versions.icu));" \
+       "$(g++ --version | sed -n 1p); Emscripten $(emcc --version 2>/dev/null | sed -n 1p | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | tail -n1 || echo '?')."
+  echo "- veto: build/native ($(cd "$root/build/native" && grep -m1 CMAKE_BUILD_TYPE:STRING CMakeCache.txt | cut -d= -f2))," \
+       "build/wasm/dist (veto.wasm of $(date -u -r "$root/build/wasm/dist/veto.wasm" '+%Y-%m-%d %H:%M UTC'));" \
+       "ICU 72.1 and libphonenumber 8.12.57 in both."
+  echo "- JS stack: $(cd "$root/bench" && node -p "Object.entries(require('./package.json').devDependencies).map(([k, v]) => k + ' ' + v).join(', ')")."
+  echo "- Commands: \`scripts/setup-system.sh\`, \`scripts/build-native.sh\`, \`scripts/build-wasm.sh\`," \
+       "\`(cd bench && npm ci)\`, \`node bench/corpus.mjs CORPUS 10000 20261129\`," \
+       "\`node bench/run.mjs build/native/bench/veto-bench build/wasm/dist/veto.mjs CORPUS\`" \
+       "(run.mjs spawns veto-bench, fresh \`node\` processes for cold start, esbuild, and valgrind for the phone profile)."
   echo
-  node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wasm/dist/veto.mjs"
+  echo "Figures, not pass/fail: bench/README.md says how to read them."
+  echo
+  cat "$work/results.md"
 } > "$root/bench/RESULTS.md.new"
 mv "$root/bench/RESULTS.md.new" "$root/bench/RESULTS.md"
 cat "$root/bench/RESULTS.md"

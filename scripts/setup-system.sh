@@ -12,7 +12,7 @@ packages=(
   # WebAssembly build (Debian's Emscripten 3.1.6) and the tools its dependency build uses
   emscripten protobuf-compiler dpkg-dev autoconf automake make python3
   # size figures and sanitizer/fuzzing runtimes
-  brotli gzip clang-14 libclang-rt-14-dev
+  brotli gzip clang-14 libclang-rt-14-dev valgrind
   # Unicode 15.0 test data (GraphemeBreakTest.txt, WordBreakTest.txt) for the text tests
   unicode-data
   # veto-server: HTTP (cpp-httplib 0.11), storage (SQLite), the sqlite3 shell its crash test
