@@ -133,6 +133,12 @@ fetch_sources() {
   # link options every absl:: CMake target exports (for armel). wasm-ld knows none of these
   # flags and there is no libatomic, so any consumer linking absl:: targets would fail.
   patch -d "$work/src/abseil" -p1 -R <"$work/src/abseil/debian/patches/latomic.diff"
+  # veto's own patches for the Wasm build, each explaining itself in its header; none
+  # changes behavior (scripts/wasm-deps/*.patch, part of the cache key).
+  local p
+  for p in "$script_dir"/wasm-deps/libphonenumber-*.patch; do
+    patch -d "$work/src/libphonenumber" -p1 <"$p"
+  done
 }
 
 build_icu() {
