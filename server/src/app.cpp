@@ -1,0 +1,553 @@
+#include "app.h"
+
+#include <cstdio>
+#include <exception>
+#include <string_view>
+
+#include "bytes.h"
+#include "http_fields.h"
+#include "urlencoded.h"
+
+namespace veto_server {
+
+const char* const content_security_policy =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'";
+
+namespace {
+
+using httplib::ContentReader;
+using httplib::Request;
+using httplib::Response;
+
+constexpr std::size_t dynamic_compression_threshold = 1024;
+
+bool is_api(const Request& req) {
+  return req.path.rfind("/api/", 0) == 0 || req.path == "/api";
+}
+
+void append_json_string(std::string_view text, std::string& out) {
+  out.push_back('"');
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\u%04x", c);
+          out += escape;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+// Sends a body made for this response, compressed when it is worth it. The library's own
+// compression is kept out (http_server takes Accept-Encoding away from it): it would
+// compress at brotli's slowest setting on every response.
+void send(Response& res, int status, std::string_view content_type, std::string body,
+          const char* cache_control = "no-store") {
+  res.status = status;
+  res.set_header("Cache-Control", cache_control);
+  const bool compressible =
+      content_type.rfind("text/", 0) == 0 || content_type.rfind("application/json", 0) == 0;
+  if (compressible) res.set_header("Vary", "Accept-Encoding");
+  const content_coding coding = choose_coding(current_request().accept_encoding);
+  if (compressible && body.size() >= dynamic_compression_threshold &&
+      coding != content_coding::identity) {
+    // Fast settings: these bodies are made per request.
+    std::optional<std::string> packed =
+        coding == content_coding::br ? brotli_compress(body, 5) : gzip_compress(body, 6);
+    if (packed && packed->size() < body.size()) {
+      res.set_header("Content-Encoding", coding == content_coding::br ? "br" : "gzip");
+      body = std::move(*packed);
+    }
+  }
+  res.body = std::move(body);
+  res.set_header("Content-Type", std::string(content_type));
+}
+
+const char* error_title(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 501:
+      return "Not Implemented";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+const char* error_code(int status) {
+  switch (status) {
+    case 400:
+      return "http.bad_request";
+    case 403:
+      return "http.forbidden";
+    case 404:
+      return "http.not_found";
+    case 405:
+      return "http.method_not_allowed";
+    case 408:
+      return "http.request_timeout";
+    case 409:
+      return "http.idempotency_conflict";
+    case 413:
+      return "http.payload_too_large";
+    case 414:
+      return "http.uri_too_long";
+    case 415:
+      return "http.unsupported_media_type";
+    case 416:
+      return "http.range_not_satisfiable";
+    case 429:
+      return "http.rate_limited";
+    case 431:
+      return "http.header_too_large";
+    case 501:
+      return "http.not_implemented";
+    default:
+      return status >= 500 ? "http.internal" : "http.bad_request";
+  }
+}
+
+// An error of the HTTP layer: JSON for /api/*, a short page otherwise. Messages are fixed
+// texts: nothing from the request or from inside the server goes into them.
+void send_error(const Request& req, Response& res, int status, const char* code,
+                std::string_view message) {
+  if (is_api(req)) {
+    std::string body = "{\"error\":{\"code\":";
+    append_json_string(code, body);
+    body += ",\"message\":";
+    append_json_string(message, body);
+    body += "}}";
+    send(res, status, "application/json", std::move(body));
+  } else {
+    std::string body = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>";
+    body += std::to_string(status) + " " + error_title(status);
+    body += "</title></head><body><h1>" + std::string(error_title(status)) + "</h1><p>";
+    append_html_escaped(message, body);
+    body += "</p><p><a href=\"/\">Back to the form</a></p></body></html>\n";
+    send(res, status, "text/html; charset=utf-8", std::move(body));
+  }
+}
+
+void send_error(const Request& req, Response& res, int status, std::string_view message) {
+  send_error(req, res, status, error_code(status), message);
+}
+
+bool announces_body(const Request& req) {
+  return req.has_header("Transfer-Encoding") ||
+         (req.has_header("Content-Length") &&
+          parse_content_length(req.get_header_value("Content-Length")) != 0);
+}
+
+// Ends the connection after this response when the client announced a body that is not
+// going to be read.
+void leave_body_unread(const Request& req) {
+  if (announces_body(req)) {
+    current_request().close_connection = true;
+    current_request().body_unread = true;
+  }
+}
+
+// A cached entity (static file, ruleset) with its ETag, revalidated on every use.
+void send_entity(const Request& req, Response& res, const cached_entity& entity) {
+  const cached_entity::representation rep =
+      entity.get(choose_coding(current_request().accept_encoding));
+  res.set_header("ETag", std::string(rep.etag));
+  // no-cache: the URLs carry no version (veto.mjs finds veto.wasm by a fixed name), so the
+  // browser revalidates each time and gets a 304 while nothing changed.
+  res.set_header("Cache-Control", "no-cache");
+  if (entity.compressible()) res.set_header("Vary", "Accept-Encoding");
+  if (rep.coding != content_coding::identity) {
+    res.set_header("Content-Encoding", rep.coding == content_coding::br ? "br" : "gzip");
+  }
+  if (req.has_header("If-None-Match") &&
+      etag_matches(req.get_header_value("If-None-Match"), rep.etag)) {
+    res.status = 304;
+    // The library would announce a length of 0; a 304 may only repeat the 200's length.
+    res.set_header("Content-Length", std::to_string(rep.body->size()));
+    return;
+  }
+  res.status = 200;
+  res.body = *rep.body;  // a copy: a content provider would be cut short by a drain
+  res.set_header("Content-Type", entity.content_type());
+}
+
+// The methods a path answers to, for 405's Allow; empty for paths that do not exist.
+std::string allowed_methods(const app_state& state, const std::string& path) {
+  if (path == "/api/validate" || path == "/api/objections" || path == "/objections") return "POST";
+  if (path == "/" || path == "/received" || path == "/api/ruleset" || state.files.find(path)) {
+    return "GET, HEAD";
+  }
+  return "";
+}
+
+void send_not_allowed(const app_state& state, const Request& req, Response& res) {
+  leave_body_unread(req);
+  const std::string allow = allowed_methods(state, req.path);
+  if (allow.empty()) {
+    send_error(req, res, 404, "There is nothing at this address.");
+  } else {
+    res.set_header("Allow", allow);
+    send_error(req, res, 405, "This address does not answer to this method.");
+  }
+}
+
+// Reads a request body of the expected media type, at most max_body_bytes. On failure the
+// error response is set and nullopt returned.
+std::optional<std::string> read_body(const Request& req, Response& res, const ContentReader& reader,
+                                     std::string_view media_type) {
+  const auto refuse = [&](int status, std::string_view message) -> std::optional<std::string> {
+    leave_body_unread(req);
+    send_error(req, res, status, message);
+    return std::nullopt;
+  };
+  if (req.has_header("Content-Encoding") &&
+      !is_media_type(req.get_header_value("Content-Encoding"), "identity")) {
+    return refuse(415, "Request bodies must not be compressed.");
+  }
+  if (!is_media_type(req.get_header_value("Content-Type"), media_type)) {
+    return refuse(415, media_type == "application/json"
+                           ? "The body must be application/json."
+                           : "The body must be application/x-www-form-urlencoded.");
+  }
+  const bool chunked = req.has_header("Transfer-Encoding");
+  const std::size_t lengths = req.get_header_value_count("Content-Length");
+  if (chunked) {
+    // Only plain chunked, and never together with a length: two ways of framing one body
+    // is how requests are smuggled past proxies.
+    if (!is_media_type(req.get_header_value("Transfer-Encoding"), "chunked") ||
+        req.get_header_value_count("Transfer-Encoding") != 1 || lengths != 0) {
+      return refuse(400, "The body's framing is not supported.");
+    }
+  } else if (lengths == 0) {
+    return std::string();  // no Content-Length and no chunks: an empty body (RFC 9112 6.3)
+  } else {
+    const std::string first = req.get_header_value("Content-Length");
+    for (std::size_t i = 1; i < lengths; ++i) {
+      if (req.get_header_value("Content-Length", i) != first) {
+        return refuse(400, "The body's framing is not supported.");
+      }
+    }
+    const long long length = parse_content_length(first);
+    if (length < 0) return refuse(400, "The body's framing is not supported.");
+    if (static_cast<unsigned long long>(length) > max_body_bytes) {
+      return refuse(413, "The request is larger than 1 MiB.");
+    }
+  }
+  std::string body;
+  bool too_large = false;
+  current_request().start_body();
+  const bool complete = reader([&](const char* data, std::size_t size) {
+    if (body.size() + size > max_body_bytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, size);
+    return true;
+  });
+  if (!complete) {
+    if (too_large) return refuse(413, "The request is larger than 1 MiB.");
+    if (current_request().timed_out) return refuse(408, "The request took too long to arrive.");
+    return refuse(400, "The request body could not be read.");
+  }
+  return body;
+}
+
+std::string api_locale(const Request& req) {
+  if (req.has_param("locale")) return req.get_param_value("locale");
+  const std::string first = first_language(req.get_header_value("Accept-Language"));
+  return first.empty() ? "en" : first;
+}
+
+// The result's values as stored: {"email":"…","phone":null,…}.
+std::string stored_fields(const veto::result& result) {
+  std::string out = "{";
+  for (const veto::field_result& field : result.fields) {
+    if (out.size() > 1) out.push_back(',');
+    append_json_string(field.name, out);
+    out.push_back(':');
+    if (field.value) {
+      append_json_string(*field.value, out);
+    } else {
+      out += "null";
+    }
+  }
+  out.push_back('}');
+  return out;
+}
+
+objection to_objection(const veto::result& result, std::optional<std::string> key,
+                       std::string_view body) {
+  objection item;
+  item.locale = result.locale;
+  item.ruleset_id = result.ruleset_id;
+  item.ruleset_version = result.ruleset_version;
+  item.fields_json = stored_fields(result);
+  item.idempotency_key = std::move(key);
+  item.request_sha256 = sha256_hex(body);
+  return item;
+}
+
+void handle_index(app_state& state, const Request& req, Response& res) {
+  const std::string locale =
+      state.page.page_locale(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
+  const std::optional<std::string> key = random_hex(16);
+  if (!key) return send_error(req, res, 500, "The page could not be made. Please try again.");
+  const cut_page& page = state.page.index_for_get(locale);
+  std::string body;
+  for (std::size_t i = 0; i < page.pieces.size(); ++i) {
+    if (i > 0) body += *key;
+    body += page.pieces[i];
+  }
+  res.set_header("Content-Language", locale);
+  // no-store: each rendering carries its own idempotency key, which must not be reused
+  // from a cache for a second, different submission.
+  send(res, 200, "text/html; charset=utf-8", std::move(body));
+  res.headers.erase("Vary");
+  res.set_header("Vary", "Accept-Encoding, Accept-Language");
+}
+
+void handle_received(app_state& state, const Request& req, Response& res) {
+  const std::string receipt = req.get_param_value("receipt");
+  // Only receipts that exist: the page must not vouch for a number someone made up.
+  const std::optional<bool> known =
+      is_receipt_shaped(receipt) ? state.store.has_receipt(receipt) : std::optional<bool>(false);
+  if (!known)
+    return send_error(req, res, 500, "The receipt could not be looked up. Please try again.");
+  if (!*known) return send_error(req, res, 404, "There is no objection with this receipt number.");
+  const std::string locale =
+      state.page.page_locale(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
+  res.set_header("Content-Language", locale);
+  send(res, 200, "text/html; charset=utf-8", state.page.received(locale, receipt));
+}
+
+void handle_api_validate(app_state& state, const Request& req, Response& res,
+                         const ContentReader& reader) {
+  const std::optional<std::string> body = read_body(req, res, reader, "application/json");
+  if (!body) return;
+  send(res, 200, "application/json",
+       state.validator.validate_json(*body, api_locale(req)).to_json());
+}
+
+void handle_api_objections(app_state& state, const Request& req, Response& res,
+                           const ContentReader& reader) {
+  std::optional<std::string> key;
+  if (req.has_header("Idempotency-Key")) {
+    if (req.get_header_value_count("Idempotency-Key") != 1 ||
+        !is_valid_idempotency_key(req.get_header_value("Idempotency-Key"))) {
+      leave_body_unread(req);
+      return send_error(req, res, 400, "http.bad_idempotency_key",
+                        "Idempotency-Key must be 1 to 200 visible ASCII characters.");
+    }
+    key = req.get_header_value("Idempotency-Key");
+  }
+  const std::optional<std::string> body = read_body(req, res, reader, "application/json");
+  if (!body) return;
+  const veto::result result = state.validator.validate_json(*body, api_locale(req));
+  if (!result.valid)
+    return send(res, 422, "application/json", "{\"result\":" + result.to_json() + "}");
+  const store_outcome outcome = state.store.store(to_objection(result, key, *body));
+  switch (outcome.status) {
+    case store_outcome::kind::stored:
+    case store_outcome::kind::replayed: {
+      std::string json = "{\"receipt\":";
+      append_json_string(outcome.receipt, json);
+      json += ",\"result\":" + result.to_json() + "}";
+      res.set_header("Location", "/received?receipt=" + outcome.receipt);
+      if (outcome.status == store_outcome::kind::replayed)
+        res.set_header("Idempotent-Replayed", "true");
+      return send(res, outcome.status == store_outcome::kind::stored ? 201 : 200,
+                  "application/json", std::move(json));
+    }
+    case store_outcome::kind::conflict:
+      return send_error(req, res, 409, "http.idempotency_conflict",
+                        "This Idempotency-Key was already used for a different request.");
+    case store_outcome::kind::failed:
+      return send_error(req, res, 500, "The objection could not be stored. Please try again.");
+  }
+}
+
+void handle_page_submission(app_state& state, const Request& req, Response& res,
+                            const ContentReader& reader) {
+  const std::optional<std::string> body =
+      read_body(req, res, reader, "application/x-www-form-urlencoded");
+  if (!body) return;
+  const page_submission submission = to_page_submission(parse_urlencoded(*body));
+  const std::string locale =
+      state.page.page_locale(submission.locale, req.get_header_value("Accept-Language"));
+  const veto::result result = state.validator.validate(submission.members, locale);
+  if (!result.valid) {
+    const std::optional<std::string> fresh_key = random_hex(16);
+    if (!fresh_key)
+      return send_error(req, res, 500, "The page could not be made. Please try again.");
+    res.set_header("Content-Language", locale);
+    return send(res, 422, "text/html; charset=utf-8",
+                state.page.index_with(locale, {&submission.members, &result}, *fresh_key));
+  }
+  std::optional<std::string> key;
+  if (submission.idempotency_key && !submission.idempotency_key->empty()) {
+    if (!is_valid_idempotency_key(*submission.idempotency_key)) {
+      return send_error(req, res, 400, "The form was damaged on the way. Please reload the page.");
+    }
+    key = submission.idempotency_key;
+  }
+  const store_outcome outcome = state.store.store(to_objection(result, key, *body));
+  switch (outcome.status) {
+    case store_outcome::kind::stored:
+    case store_outcome::kind::replayed:
+      if (outcome.status == store_outcome::kind::replayed)
+        res.set_header("Idempotent-Replayed", "true");
+      res.set_header("Location", "/received?receipt=" + outcome.receipt + "&lang=" + locale);
+      return send(res, 303, "text/html; charset=utf-8",
+                  "<!doctype html>\n<p><a href=\"/received?receipt=" + outcome.receipt +
+                      "&amp;lang=" + locale + "\">Received</a></p>\n");
+    case store_outcome::kind::conflict:
+      return send_error(req, res, 409,
+                        "This form was already sent with other values. Please reload the page "
+                        "to send another objection.");
+    case store_outcome::kind::failed:
+      return send_error(req, res, 500, "The objection could not be stored. Please try again.");
+  }
+}
+
+}  // namespace
+
+void install_routes(http_server& server, app_state& state) {
+  server.set_default_headers({
+      {"Content-Security-Policy", content_security_policy},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Cross-Origin-Resource-Policy", "same-origin"},
+  });
+  server.set_payload_max_length(max_body_bytes);
+
+  server.set_pre_routing_handler([&state](const Request& req, Response& res) {
+    const rate_limiter::decision decision =
+        state.limiter.take(rate_limit_client(req.remote_addr), rate_limiter::clock::now());
+    if (!decision.allowed) {
+      leave_body_unread(req);
+      res.set_header("Retry-After", std::to_string(decision.retry_after.count()));
+      send_error(req, res, 429, "Too many requests. Please wait a moment and try again.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // A form posted from another site (browsers say so and pages cannot forge it).
+    if (req.method == "POST" && req.get_header_value("Sec-Fetch-Site") == "cross-site") {
+      leave_body_unread(req);
+      send_error(req, res, 403, "Objections can only be sent from this site's own form.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  server.Get(".*", [&state](const Request& req, Response& res) {
+    if (announces_body(req)) leave_body_unread(req);
+    if (req.path == "/") return handle_index(state, req, res);
+    if (req.path == "/received") return handle_received(state, req, res);
+    if (req.path == "/api/ruleset") return send_entity(req, res, *state.ruleset);
+    if (const cached_entity* file = state.files.find(req.path)) return send_entity(req, res, *file);
+    send_not_allowed(state, req, res);
+  });
+  server.Post(".*", [&state](const Request& req, Response& res, const ContentReader& reader) {
+    if (req.path == "/api/validate") return handle_api_validate(state, req, res, reader);
+    if (req.path == "/api/objections") return handle_api_objections(state, req, res, reader);
+    if (req.path == "/objections") return handle_page_submission(state, req, res, reader);
+    send_not_allowed(state, req, res);
+  });
+  const auto not_allowed = [&state](const Request& req, Response& res, const ContentReader&) {
+    send_not_allowed(state, req, res);
+  };
+  server.Put(".*", not_allowed);
+  server.Patch(".*", not_allowed);
+  server.Delete(".*", not_allowed);
+  server.Options(
+      ".*", [&state](const Request& req, Response& res) { send_not_allowed(state, req, res); });
+
+  // Refuse an announced oversized body before the client sends it.
+  server.set_expect_100_continue_handler([](const Request& req, Response& res) {
+    const long long length = parse_content_length(req.get_header_value("Content-Length"));
+    if (length > static_cast<long long>(max_body_bytes)) {
+      leave_body_unread(req);
+      res.status = 413;
+      return 413;
+    }
+    return 100;
+  });
+
+  // Responses the library makes by itself (malformed requests, 404 of unknown methods...)
+  // get the same error bodies; a request cut off by a deadline or an oversized head is
+  // reported as what it is.
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const Request& req, Response& res) {
+        if (!res.body.empty() || res.content_length_ > 0)
+          return httplib::Server::HandlerResponse::Unhandled;
+        request_context& context = current_request();
+        if (context.timed_out && (res.status == 400 || !context.head_complete)) res.status = 408;
+        if (context.head_too_large) res.status = 431;
+        if (!context.head_complete) context.close_connection = true;
+        send_error(req, res, res.status, "The request could not be handled.");
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  server.set_exception_handler([](const Request& req, Response& res, std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "veto-server: internal error: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "veto-server: internal error\n");
+    }
+    leave_body_unread(req);
+    res.headers.erase("Content-Encoding");
+    send_error(req, res, 500, "Something went wrong on our side. Please try again.");
+  });
+}
+
+}  // namespace veto_server

@@ -1,0 +1,124 @@
+// veto-server: start-up and shutdown. Everything that can be wrong with the configuration
+// (a template with an unknown placeholder, a missing directory, an unusable database) is
+// reported here, before the first request, with exit status 1; a usage error gives 2.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app.h"
+#include "options.h"
+#include "veto/veto.h"
+
+namespace {
+
+constexpr int exit_trouble = 1;
+constexpr int exit_usage = 2;
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "veto-server: %s\n", message.c_str());
+  return exit_trouble;
+}
+
+// The locales of src/data/messages/, listed by the build (VETO_SERVER_LOCALES).
+std::vector<std::string> supported_locales() {
+  std::vector<std::string> locales;
+  std::stringstream list(VETO_SERVER_LOCALES);
+  for (std::string tag; std::getline(list, tag, ',');) {
+    if (!tag.empty()) locales.push_back(tag);
+  }
+  return locales;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace veto_server;
+  options defaults;
+  defaults.web_dir = VETO_SERVER_DEFAULT_WEB;
+  defaults.dist_dir = VETO_SERVER_DEFAULT_DIST;
+  const parsed_options parsed =
+      parse_options(std::vector<std::string>(argv + 1, argv + argc), defaults);
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "veto-server: %s\n%s", parsed.error.c_str(), usage_text);
+    return exit_usage;
+  }
+  if (parsed.value.help) {
+    std::fputs(usage_text, stdout);
+    return 0;
+  }
+  const options& o = parsed.value;
+
+  // SIGTERM and SIGINT are taken by a thread of their own (sigwait), so every other thread,
+  // started below, inherits them blocked. SIGPIPE is ignored: a client going away is an
+  // error value of send(), not a reason to die.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  const veto::loaded_validator loaded = veto::validator::from_default_ruleset();
+  if (!loaded) return fail("ruleset: " + loaded.error);
+  const veto::validator& validator = *loaded.value;
+  veto::warm_up();  // libphonenumber's one-time set-up, before the first visitor
+
+  const loaded_pages page = pages::load(o.web_dir, validator, supported_locales());
+  if (!page) return fail(page.error);
+  static_files files;
+  if (const std::string error = files.load(o.web_dir, o.dist_dir); !error.empty())
+    return fail(error);
+  if (!files.find("/veto.mjs") || !files.find("/veto.wasm")) {
+    return fail(
+        o.dist_dir +
+        ": no veto.mjs and veto.wasm (build them with scripts/build-wasm.sh, or pass --dist)");
+  }
+  opened_store store = objection_store::open(o.db);
+  if (!store) return fail(store.error);
+  rate_limiter limiter(o.rate_limit);
+
+  app_state state{
+      validator, *page.value,
+      files,     *store.value,
+      limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json")};
+  connection_limits limits;
+  limits.header_timeout = o.header_timeout;
+  limits.read_timeout = o.read_timeout;
+  limits.body_timeout = o.body_timeout;
+  http_server server(limits, o.threads);
+  install_routes(server, state);
+
+  int port = o.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(o.host);
+    if (port < 0) return fail("cannot listen on " + o.host);
+  } else if (!server.bind_to_port(o.host, port)) {
+    return fail("cannot listen on " + o.host + ":" + std::to_string(port));
+  }
+  if (!server.widen_backlog(SOMAXCONN)) return fail("cannot listen on " + o.host);
+  const bool v6 = o.host.find(':') != std::string::npos;
+  std::printf("veto-server: listening on http://%s%s%s:%d/\n", v6 ? "[" : "", o.host.c_str(),
+              v6 ? "]" : "", port);
+  std::fflush(stdout);
+
+  std::thread signal_waiter([&server, &stop_signals] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    std::fprintf(stderr, "veto-server: %s: finishing the requests in flight\n",
+                 signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+    server.drain();
+  });
+  const bool listened = server.listen_after_bind();
+  if (!server.draining()) pthread_kill(signal_waiter.native_handle(), SIGTERM);
+  signal_waiter.join();
+  store.value.reset();  // the writer commits what is queued; the WAL is checkpointed
+  std::fprintf(stderr, "veto-server: stopped\n");
+  return listened || server.draining() ? 0 : exit_trouble;
+}

@@ -1,0 +1,125 @@
+#include "options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace veto_server {
+
+const char* const usage_text =
+    "usage: veto-server [OPTIONS]\n"
+    "Serves the objection page, its API and its static files (see server/README.md).\n"
+    "\n"
+    "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080; port 0 picks a free\n"
+    "                         port; IPv6 as [::1]:8080). The first line on stdout is\n"
+    "                         \"veto-server: listening on http://HOST:PORT/\".\n"
+    "  --db FILE              SQLite database of objections (default veto-objections.db)\n"
+    "  --web DIR              the page: index.html, received.html, app.js, i18n/...\n"
+    "                         (default: the source tree's web/)\n"
+    "  --dist DIR             the Wasm module: veto.mjs, veto.wasm (default: the build's\n"
+    "                         wasm/dist)\n"
+    "  --rate-limit N         requests per minute per client address (IPv6: per /64),\n"
+    "                         all of which may come at once; 0 = no limit (default 120)\n"
+    "  --threads N            connections served at once (default 16)\n"
+    "  --header-timeout SEC   time to send the request line and headers (default 10)\n"
+    "  --read-timeout SEC     longest silence while a request is read or a response\n"
+    "                         written (default 5)\n"
+    "  --body-timeout SEC     time to send a request body (default 60)\n"
+    "  --help                 this text\n";
+
+namespace {
+
+bool parse_number(const std::string& text, double& out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(text.c_str(), &end);
+  if (errno != 0 || *end != '\0' || !std::isfinite(value) || value < 0) return false;
+  out = value;
+  return true;
+}
+
+std::string parse_listen(const std::string& text, options& o) {
+  std::string host;
+  std::string port;
+  if (!text.empty() && text[0] == '[') {
+    const std::size_t close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return "--listen: expected [IPV6]:PORT";
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const std::size_t colon = text.rfind(':');
+    if (colon == std::string::npos) return "--listen: expected HOST:PORT";
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  double number = 0;
+  if (host.empty() || !parse_number(port, number) || number > 65535 ||
+      number != std::floor(number)) {
+    return "--listen: expected HOST:PORT with PORT 0 to 65535";
+  }
+  o.host = host;
+  o.port = static_cast<int>(number);
+  return "";
+}
+
+}  // namespace
+
+parsed_options parse_options(const std::vector<std::string>& args, options defaults) {
+  parsed_options result{std::move(defaults), ""};
+  options& o = result.value;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      o.help = true;
+      continue;
+    }
+    if (i + 1 >= args.size()) {
+      result.error =
+          arg.rfind("--", 0) == 0 ? arg + ": needs a value" : "unexpected argument: " + arg;
+      return result;
+    }
+    const std::string& value = args[++i];
+    double number = 0;
+    const auto seconds = [&](std::chrono::milliseconds& target) {
+      if (!parse_number(value, number) || number <= 0 || number > 86400) {
+        result.error = arg + ": expected seconds (> 0)";
+        return;
+      }
+      target = std::chrono::milliseconds(static_cast<long long>(std::llround(number * 1000)));
+    };
+    if (arg == "--listen") {
+      result.error = parse_listen(value, o);
+    } else if (arg == "--db") {
+      o.db = value;
+    } else if (arg == "--web") {
+      o.web_dir = value;
+    } else if (arg == "--dist") {
+      o.dist_dir = value;
+    } else if (arg == "--rate-limit") {
+      if (!parse_number(value, number) || number > 1e9)
+        result.error = "--rate-limit: expected a number >= 0";
+      o.rate_limit = number;
+    } else if (arg == "--threads") {
+      if (!parse_number(value, number) || number < 1 || number > 1024 ||
+          number != std::floor(number)) {
+        result.error = "--threads: expected 1 to 1024";
+      }
+      o.threads = static_cast<std::size_t>(number);
+    } else if (arg == "--header-timeout") {
+      seconds(o.header_timeout);
+    } else if (arg == "--read-timeout") {
+      seconds(o.read_timeout);
+    } else if (arg == "--body-timeout") {
+      seconds(o.body_timeout);
+    } else {
+      result.error = "unknown option: " + arg;
+    }
+    if (!result.error.empty()) return result;
+  }
+  return result;
+}
+
+}  // namespace veto_server

@@ -1,0 +1,36 @@
+// veto-server's command line.
+#ifndef VETO_SERVER_OPTIONS_H
+#define VETO_SERVER_OPTIONS_H
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace veto_server {
+
+struct options {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port
+  std::string db = "veto-objections.db";
+  std::string web_dir;      // default: the source tree's web/ (baked in at build time)
+  std::string dist_dir;     // default: the build tree's Wasm dist/ (baked in at build time)
+  double rate_limit = 120;  // requests per minute per client; 0 turns the limit off
+  std::size_t threads = 16;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds read_timeout{5000};
+  std::chrono::milliseconds body_timeout{60000};
+  bool help = false;
+};
+
+struct parsed_options {
+  options value;
+  std::string error;  // empty on success
+};
+
+parsed_options parse_options(const std::vector<std::string>& args, options defaults);
+
+extern const char* const usage_text;
+
+}  // namespace veto_server
+
+#endif  // VETO_SERVER_OPTIONS_H

@@ -1,0 +1,299 @@
+#include "pages.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "http_fields.h"
+
+namespace veto_server {
+namespace {
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Reads one page-string catalog: a flat JSON object of strings.
+std::string read_catalog(const std::string& path, std::map<std::string, std::string>& out) {
+  const std::optional<std::string> text = read_file(path);
+  if (!text) return "cannot read " + path;
+  const nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) return path + ": not a JSON object";
+  for (const auto& [key, value] : parsed.items()) {
+    if (!value.is_string()) return path + ": \"" + key + "\" is not a string";
+    out[key] = value.get<std::string>();
+  }
+  return "";
+}
+
+const veto::field_result* field_of(const veto::result* result, std::string_view name) {
+  if (!result) return nullptr;
+  for (const veto::field_result& field : result->fields) {
+    if (field.name == name) return &field;
+  }
+  return nullptr;
+}
+
+const std::string* submitted_value(const veto::form* form, std::string_view name) {
+  if (!form) return nullptr;
+  for (const veto::form_member& member : *form) {
+    if (member.name == name && member.type == veto::form_member::kind::string) return &member.text;
+  }
+  return nullptr;
+}
+
+std::string upper_trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+void append_issue_spans(const std::vector<veto::issue>& issues, const char* kind,
+                        std::string& out) {
+  for (const veto::issue& issue : issues) {
+    out += "<span class=\"msg ";
+    out += kind;
+    out += "\" data-code=\"";
+    append_html_escaped(issue.code, out);
+    out += "\">";
+    append_html_escaped(issue.message, out);
+    out += "</span>";
+  }
+}
+
+}  // namespace
+
+loaded_pages pages::load(const std::string& web_dir, const veto::validator& validator,
+                         std::vector<std::string> locales) {
+  std::unique_ptr<pages> p(new pages(validator));
+  p->locales_ = std::move(locales);
+  p->field_names_ = validator.field_names();
+
+  const std::string i18n = web_dir + "/i18n/";
+  std::string error = read_catalog(i18n + "en.json", p->strings_["en"]);
+  if (!error.empty()) return {nullptr, error};
+  for (const std::string& locale : p->locales_) {
+    if (locale == "en") continue;
+    // A catalog not translated yet is no error: every key falls back to English.
+    if (!read_file(i18n + locale + ".json")) continue;
+    error = read_catalog(i18n + locale + ".json", p->strings_[locale]);
+    if (!error.empty()) return {nullptr, error};
+  }
+  const auto& english = p->strings_["en"];
+  std::vector<std::string> needed = {"language.name", "country.choose",
+                                     "country.not_eligible_suffix", "summary.title"};
+  for (const std::string& field : p->field_names_) needed.push_back(field + ".label");
+  for (const std::string& key : needed) {
+    if (!english.count(key)) return {nullptr, i18n + "en.json: the server needs \"" + key + "\""};
+  }
+
+  const std::set<std::string> fields(p->field_names_.begin(), p->field_names_.end());
+  const auto checker = [&](bool received_page) {
+    return [&english, &fields, received_page](const placeholder& slot) -> std::string {
+      static const std::set<std::string> plain = {"lang",           "dir",     "country_options",
+                                                  "locale_options", "summary", "summary_hidden",
+                                                  "idempotency_key"};
+      if (plain.count(slot.name) || (received_page && slot.name == "receipt")) {
+        return slot.arg.empty() ? "" : "takes no argument";
+      }
+      if (slot.name == "t") return english.count(slot.arg) ? "" : "no such key in i18n/en.json";
+      if (slot.name == "value" || slot.name == "invalid" || slot.name == "messages") {
+        return fields.count(slot.arg) ? "" : "no such field in the ruleset";
+      }
+      return "unknown placeholder";
+    };
+  };
+  for (const auto& [file, received_page, target] :
+       {std::tuple{"index.html", false, &p->index_},
+        std::tuple{"received.html", true, &p->received_}}) {
+    const std::string path = web_dir + "/" + file;
+    const std::optional<std::string> text = read_file(path);
+    if (!text) return {nullptr, "cannot read " + path};
+    parsed_template parsed = page_template::parse(*text, checker(received_page));
+    if (!parsed) return {nullptr, path + ": " + parsed.error};
+    *target = std::move(*parsed.value);
+  }
+
+  // Render the GET page of every locale now: start-up pays once, requests only join.
+  for (const std::string& locale : p->locales_) {
+    cut_page page;
+    page.pieces.emplace_back();
+    const page_state nothing;
+    for (const template_piece& piece : p->index_.pieces()) {
+      if (!piece.slot) {
+        page.pieces.back() += piece.literal;
+      } else if (piece.slot->name == "idempotency_key") {
+        page.pieces.emplace_back();
+      } else {
+        p->fill(*piece.slot, locale, nothing, {}, page.pieces.back());
+      }
+    }
+    p->index_get_.emplace(locale, std::move(page));
+  }
+  return {std::move(p), ""};
+}
+
+std::string pages::negotiate(std::string_view tag) const {
+  // The validator's negotiation, asked directly: validating nothing costs microseconds.
+  return validator_.validate(veto::form{}, tag).locale;
+}
+
+std::string pages::page_locale(std::string_view lang, std::string_view accept_language) const {
+  if (!lang.empty()) return negotiate(lang);
+  for (const std::string& tag : preferred_languages(accept_language)) {
+    std::string locale = negotiate(tag);
+    const bool english = tag.size() >= 2 && (tag[0] == 'e' || tag[0] == 'E') &&
+                         (tag[1] == 'n' || tag[1] == 'N') &&
+                         (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');
+    if (locale != "en" || english) return locale;
+  }
+  return "en";
+}
+
+const std::string& pages::text(const std::string& locale, const std::string& key) const {
+  const auto catalog = strings_.find(locale);
+  if (catalog != strings_.end()) {
+    const auto it = catalog->second.find(key);
+    if (it != catalog->second.end()) return it->second;
+  }
+  return strings_.at("en").at(key);  // checked at load
+}
+
+void pages::fill(const placeholder& slot, const std::string& locale, const page_state& state,
+                 std::string_view receipt, std::string& out) const {
+  const std::string& name = slot.name;
+  if (name == "lang") {
+    append_html_escaped(locale, out);
+  } else if (name == "dir") {
+    out += "ltr";  // all 26 locales are written left to right
+  } else if (name == "t") {
+    append_html_escaped(text(locale, slot.arg), out);
+  } else if (name == "value") {
+    if (const std::string* value = submitted_value(state.submitted, slot.arg)) {
+      append_html_escaped(*value, out);
+    }
+  } else if (name == "invalid") {
+    const veto::field_result* field = field_of(state.result, slot.arg);
+    out += field && !field->errors.empty() ? "true" : "false";
+  } else if (name == "messages") {
+    if (const veto::field_result* field = field_of(state.result, slot.arg)) {
+      append_issue_spans(field->errors, "error", out);
+      append_issue_spans(field->warnings, "warning", out);
+    }
+  } else if (name == "country_options") {
+    std::string selected;
+    if (const veto::field_result* country = field_of(state.result, "country");
+        country && country->value) {
+      selected = *country->value;
+    } else if (const std::string* typed = submitted_value(state.submitted, "country")) {
+      selected = upper_trimmed(*typed);
+    }
+    out += "<option value=\"\">";
+    append_html_escaped(text(locale, "country.choose"), out);
+    out += "</option>";
+    const std::string& suffix = text(locale, "country.not_eligible_suffix");
+    for (const veto::country_entry& entry : validator_.countries(locale)) {
+      out += "<option value=\"";
+      append_html_escaped(entry.code, out);
+      out += "\"";
+      if (!entry.eligible) out += " disabled";
+      if (entry.code == selected) out += " selected";
+      out += ">";
+      append_html_escaped(entry.name, out);
+      if (!entry.eligible) {
+        out += " \xE2\x80\x94 ";  // U+2014 EM DASH
+        append_html_escaped(suffix, out);
+      }
+      out += "</option>";
+    }
+  } else if (name == "locale_options") {
+    for (const std::string& tag : locales_) {
+      out += "<option value=\"";
+      append_html_escaped(tag, out);
+      out += tag == locale ? "\" selected>" : "\">";
+      // The autonym comes from the locale's own catalog; until it is translated, the tag
+      // (English's "English" would name the wrong language).
+      const std::string* autonym = nullptr;
+      if (const auto catalog = strings_.find(tag); catalog != strings_.end()) {
+        if (const auto own = catalog->second.find("language.name"); own != catalog->second.end()) {
+          autonym = &own->second;
+        }
+      }
+      append_html_escaped(autonym ? *autonym : tag, out);
+      out += "</option>";
+    }
+  } else if (name == "summary" || name == "summary_hidden") {
+    std::string summary;
+    if (state.result && !state.result->valid) {
+      std::string items;
+      for (const veto::field_result& field : state.result->fields) {
+        if (field.errors.empty()) continue;
+        items += "<li><a href=\"#";
+        append_html_escaped(field.name, items);
+        items += "\">";
+        append_html_escaped(text(locale, field.name + ".label"), items);
+        items += ": ";
+        append_html_escaped(field.errors.front().message, items);
+        items += "</a></li>";
+      }
+      for (const veto::issue& issue : state.result->form_errors) {
+        items += "<li>";
+        append_html_escaped(issue.message, items);
+        items += "</li>";
+      }
+      if (!items.empty()) {
+        summary = "<h2 id=\"summary-title\">" + html_escaped(text(locale, "summary.title")) +
+                  "</h2><ul>" + items + "</ul>";
+      }
+    }
+    if (name == "summary") {
+      out += summary;
+    } else if (summary.empty()) {
+      out += "hidden";
+    }
+  } else if (name == "receipt") {
+    append_html_escaped(receipt, out);
+  }
+  // idempotency_key is filled by the callers, who own the key.
+}
+
+const cut_page& pages::index_for_get(const std::string& locale) const {
+  const auto it = index_get_.find(locale);
+  return it != index_get_.end() ? it->second : index_get_.at("en");
+}
+
+std::string pages::index_with(const std::string& locale, const page_state& state,
+                              std::string_view idempotency_key) const {
+  std::string out;
+  index_.render(
+      [&](const placeholder& slot, std::string& o) {
+        if (slot.name == "idempotency_key") {
+          append_html_escaped(idempotency_key, o);
+        } else {
+          fill(slot, locale, state, {}, o);
+        }
+      },
+      out);
+  return out;
+}
+
+std::string pages::received(const std::string& locale, std::string_view receipt) const {
+  std::string out;
+  const page_state nothing;
+  received_.render(
+      [&](const placeholder& slot, std::string& o) {
+        if (slot.name != "idempotency_key") fill(slot, locale, nothing, receipt, o);
+      },
+      out);
+  return out;
+}
+
+}  // namespace veto_server

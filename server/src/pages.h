@@ -1,0 +1,82 @@
+// The two pages of docs/page-and-server.md, rendered from `web/index.html` and
+// `web/received.html` with the page strings of `web/i18n/<locale>.json` (English per key
+// where a catalog lacks one) and the validator's countries and messages.
+#ifndef VETO_SERVER_PAGES_H
+#define VETO_SERVER_PAGES_H
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "page_template.h"
+#include "veto/veto.h"
+
+namespace veto_server {
+
+// What a rendering of index.html shows besides the locale: nothing on GET, the submitted
+// values and the server's verdict after an invalid no-JavaScript submission.
+struct page_state {
+  const veto::form* submitted = nullptr;  // values as typed (first of each name)
+  const veto::result* result = nullptr;
+};
+
+// A page rendered for GET, cut where `{{idempotency_key}}` goes, so that each response can
+// carry a fresh key while the rest is rendered once per locale.
+struct cut_page {
+  std::vector<std::string> pieces;  // joined with one fresh key between each two
+};
+
+class pages;
+
+struct loaded_pages {
+  std::unique_ptr<pages> value;
+  std::string error;  // names the file and the place
+  explicit operator bool() const noexcept { return value != nullptr; }
+};
+
+class pages {
+ public:
+  // Reads the templates and catalogs of `web_dir` for `locales` (the validator's, sorted).
+  // Errors: a missing or unreadable template, an unknown or malformed placeholder, a `t:`
+  // key not in en.json, a catalog that is not a flat JSON object of strings.
+  static loaded_pages load(const std::string& web_dir, const veto::validator& validator,
+                           std::vector<std::string> locales);
+
+  // The supported locale for a tag, as the validator negotiates it (exact tag, then
+  // language, then en), so the page and the messages never disagree.
+  std::string negotiate(std::string_view tag) const;
+  // The page locale: `lang` if given, else the first preferred language that negotiates
+  // to something other than the fallback (or is English), else en.
+  std::string page_locale(std::string_view lang, std::string_view accept_language) const;
+
+  // index.html for GET in `locale` (a supported one), rendered once and then kept.
+  const cut_page& index_for_get(const std::string& locale) const;
+  // index.html with the values and messages of an invalid submission.
+  std::string index_with(const std::string& locale, const page_state& state,
+                         std::string_view idempotency_key) const;
+  // received.html for a receipt.
+  std::string received(const std::string& locale, std::string_view receipt) const;
+
+  const std::vector<std::string>& locales() const noexcept { return locales_; }
+
+ private:
+  pages(const veto::validator& validator) : validator_(validator) {}
+  const std::string& text(const std::string& locale, const std::string& key) const;
+  void fill(const placeholder& slot, const std::string& locale, const page_state& state,
+            std::string_view receipt, std::string& out) const;
+
+  const veto::validator& validator_;
+  std::vector<std::string> locales_;
+  std::vector<std::string> field_names_;
+  std::map<std::string, std::map<std::string, std::string>> strings_;  // locale -> key -> text
+  page_template index_;
+  page_template received_;
+  std::map<std::string, cut_page> index_get_;  // filled in load(), read-only afterwards
+};
+
+}  // namespace veto_server
+
+#endif  // VETO_SERVER_PAGES_H

@@ -1,0 +1,108 @@
+// Renders the real page (web/) and the fixture templates (tests/server/fixtures/).
+#include "pages.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace veto_server {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> locales() {
+  std::vector<std::string> out;
+  std::stringstream list(VETO_SERVER_LOCALES);
+  for (std::string tag; std::getline(list, tag, ',');) out.push_back(tag);
+  return out;
+}
+
+const veto::validator& validator() {
+  static const veto::loaded_validator loaded = veto::validator::from_default_ruleset();
+  return *loaded.value;
+}
+
+// A web directory made of a fixture as index.html and the real i18n/en.json.
+std::string fixture_web(const std::string& index_fixture) {
+  const fs::path dir = fs::temp_directory_path() / ("veto-pages-test-" + index_fixture);
+  fs::remove_all(dir);
+  fs::create_directories(dir / "i18n");
+  fs::copy_file(fs::path(VETO_SERVER_FIXTURES_DIR) / index_fixture, dir / "index.html");
+  fs::copy_file(fs::path(VETO_SERVER_FIXTURES_DIR) / "received.html", dir / "received.html");
+  fs::copy_file(fs::path(VETO_SERVER_WEB_DIR) / "i18n" / "en.json", dir / "i18n" / "en.json");
+  return dir.string();
+}
+
+std::string joined(const cut_page& page, const std::string& key) {
+  std::string out;
+  for (std::size_t i = 0; i < page.pieces.size(); ++i) out += (i ? key : "") + page.pieces[i];
+  return out;
+}
+
+TEST(Pages, RealPageRendersInEveryLocaleWithoutPlaceholdersLeft) {
+  const loaded_pages p = pages::load(VETO_SERVER_WEB_DIR, validator(), locales());
+  ASSERT_TRUE(p) << p.error;
+  for (const std::string& locale : locales()) {
+    const std::string html =
+        joined(p.value->index_for_get(locale), "0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(html.find("{{"), std::string::npos) << locale;
+    EXPECT_NE(html.find("lang=\"" + locale + "\""), std::string::npos) << locale;
+    EXPECT_NE(html.find("<option value=\"DE\""), std::string::npos) << locale;
+    EXPECT_NE(html.find("value=\"0123456789abcdef0123456789abcdef\""), std::string::npos) << locale;
+  }
+}
+
+TEST(Pages, FixtureShowsValuesMessagesAndSummary) {
+  const loaded_pages p = pages::load(fixture_web("index.html"), validator(), locales());
+  ASSERT_TRUE(p) << p.error;
+  veto::form form;
+  form.push_back({"email", veto::form_member::kind::string, "<b>@x"});
+  form.push_back({"country", veto::form_member::kind::string, "us"});
+  const veto::result result = validator().validate(form, "de");
+  const std::string html = p.value->index_with("de", {&form, &result}, "k");
+  EXPECT_NE(html.find("value=\"&lt;b&gt;@x\""), std::string::npos);
+  EXPECT_NE(html.find("aria-invalid=\"true\""), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"msg error\" data-code=\"country.not_eligible\">"),
+            std::string::npos);
+  EXPECT_NE(html.find("<h2 id=\"summary-title\">"), std::string::npos);
+  EXPECT_NE(html.find("<li><a href=\"#justification\">"), std::string::npos);
+  EXPECT_EQ(html.find("<div id=\"summary\" hidden>"), std::string::npos);
+  // The submitted US stays selected (beside its error), and is marked not eligible.
+  EXPECT_NE(html.find("<option value=\"US\" disabled selected>"), std::string::npos);
+  EXPECT_NE(html.find("<option value=\"de\" selected>"), std::string::npos);
+
+  const std::string get = joined(p.value->index_for_get("en"), "KEY");
+  EXPECT_NE(get.find("<div id=\"summary\" hidden>"), std::string::npos);
+  EXPECT_EQ(get.find("aria-invalid=\"true\""), std::string::npos);
+  EXPECT_NE(get.find("<option value=\"\">Choose your country</option>"), std::string::npos);
+  EXPECT_NE(
+      get.find("<option value=\"US\" disabled>United States \xE2\x80\x94 not eligible</option>"),
+      std::string::npos);
+  EXPECT_NE(p.value->received("en", "ABCD-EFGH-JKMN-PQRS").find(">ABCD-EFGH-JKMN-PQRS<"),
+            std::string::npos);
+}
+
+TEST(Pages, UnknownPlaceholdersAndKeysStopStartUp) {
+  for (const char* bad :
+       {"unknown-placeholder.html", "unknown-key.html", "unclosed-placeholder.html"}) {
+    const loaded_pages p = pages::load(fixture_web(bad), validator(), locales());
+    EXPECT_FALSE(p) << bad;
+    EXPECT_NE(p.error.find("index.html: line"), std::string::npos) << p.error;
+  }
+}
+
+TEST(Pages, NegotiatesLikeTheValidator) {
+  const loaded_pages p = pages::load(VETO_SERVER_WEB_DIR, validator(), locales());
+  ASSERT_TRUE(p) << p.error;
+  EXPECT_EQ(p.value->page_locale("", "de-AT,de;q=0.9,en;q=0.8"), "de");
+  EXPECT_EQ(p.value->page_locale("", "ja,fr;q=0.5"), "fr");  // ja is not supported: next
+  EXPECT_EQ(p.value->page_locale("", "en-GB,fr;q=0.5"), "en");
+  EXPECT_EQ(p.value->page_locale("", "no"), "nb");
+  EXPECT_EQ(p.value->page_locale("pl", "de"), "pl");
+  EXPECT_EQ(p.value->page_locale("xx", "de"), "en");
+  EXPECT_EQ(p.value->page_locale("", ""), "en");
+}
+
+}  // namespace
+}  // namespace veto_server
