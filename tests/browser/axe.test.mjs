@@ -1,0 +1,51 @@
+// axe-core finds no violations in the page's states, left-to-right and right-to-left,
+// nor on the receipt.
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {axeViolations, launchBrowser, openPage, startServer} from './harness.mjs';
+import {STATES} from './states.mjs';
+
+let server, browser, shared;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  // One context (one HTTP cache: the Wasm module compiles once); bypassCSP only so that
+  // axe can be injected past the server's Content-Security-Policy.
+  shared = await browser.newContext({bypassCSP: true});
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const dir of ['ltr', 'rtl']) {
+  for (const [name, enter] of Object.entries(STATES)) {
+    test(`axe: ${name} (${dir})`, async () => {
+      const page = await openPage(shared, server.url, 'en');
+      try {
+        if (dir === 'rtl') await page.evaluate(() => { document.documentElement.dir = 'rtl'; });
+        await enter(page);
+        assert.deepEqual(await axeViolations(page), []);
+        if (dir === 'rtl') {
+          // Logical properties mirror the layout: the messages' bar sits on the right.
+          const side = await page.evaluate(() => {
+            const input = document.getElementById('email').getBoundingClientRect();
+            const label = document.querySelector('label[for="email"] span').getBoundingClientRect();
+            return Math.abs(label.right - input.right) < Math.abs(label.left - input.left) ? 'right' : 'left';
+          });
+          assert.equal(side, 'right');
+        }
+      } finally {
+        await page.close();
+      }
+    });
+  }
+}
+
+test('axe: the receipt after sending', async () => {
+  const page = await openPage(shared, server.url, 'en');
+  await STATES.valid(page);
+  await page.click('#submit');
+  await page.waitForSelector('#receipt:not([hidden])');
+  assert.deepEqual(await axeViolations(page), []);
+});
