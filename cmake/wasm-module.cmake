@@ -16,6 +16,11 @@ target_link_options(veto-wasm PRIVATE
   --extern-post-js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
 set_property(TARGET veto-wasm APPEND PROPERTY LINK_DEPENDS
   ${PROJECT_SOURCE_DIR}/web/node-shim.js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
+# veto.wasm.br and veto.mjs.br: brotli at its best quality takes seconds for the module, so
+# it is done here once; veto-server serves these files as the brotli encoding.
+find_program(VETO_BROTLI brotli REQUIRED)
 add_custom_command(TARGET veto-wasm POST_BUILD
   COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/web/veto.d.mts
-          ${PROJECT_BINARY_DIR}/dist/veto.d.mts)
+          ${PROJECT_BINARY_DIR}/dist/veto.d.mts
+  COMMAND ${VETO_BROTLI} --force --keep --quality=11 ${PROJECT_BINARY_DIR}/dist/veto.wasm
+          ${PROJECT_BINARY_DIR}/dist/veto.mjs)

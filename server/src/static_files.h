@@ -33,6 +33,9 @@ class cached_entity {
   // The representation to send for a chosen coding (identity when compressing does not
   // make it smaller, or the type is not compressible).
   representation get(content_coding wanted) const;
+  // Takes a brotli encoding made ahead of time (the Wasm build writes veto.wasm.br at the
+  // best quality, which takes seconds: too slow to make on demand).
+  void use_brotli(std::string body);
 
  private:
   struct variant {
