@@ -2,8 +2,9 @@
 # The ONE benchmark command (issue 8): builds veto natively and to Wasm, installs the JS
 # libraries of bench/package.json (npm ci), generates the corpus (10,000 forms, fixed seed),
 # measures veto native, veto Wasm in Node and the JavaScript stack side by side in one run,
-# and writes bench/RESULTS.md with the machine, the commands and the date.
-# Figures, not pass/fail. About 6-10 minutes on 2 cores.
+# then the objection page in headless Chromium (bench/page.mjs) and veto-server under wrk
+# (bench/server.sh), and writes bench/RESULTS.md with the machine, the commands and the date.
+# Figures, not pass/fail. About 12-15 minutes on 2 cores.
 #   scripts/bench.sh
 #   VETO_BENCH_SKIP_BUILD=1 scripts/bench.sh   (measure build/native and build/wasm as they are)
 set -euo pipefail
@@ -20,6 +21,10 @@ node "$root/bench/corpus.mjs" "$work/corpus.jsonl" 10000 20261129 >&2
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wasm/dist/veto.mjs" \
   "$work/corpus.jsonl" > "$work/results.md"
+# The page and the server, each writing its own RESULTS-*.md, included below.
+VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist \
+  node "$root/bench/page.mjs" 7 >&2
+"$root/bench/server.sh" >&2
 {
   echo "# veto benchmark results"
   echo
@@ -41,6 +46,14 @@ node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wa
   echo "Figures, not pass/fail: bench/README.md says how to read them."
   echo
   cat "$work/results.md"
+  echo
+  echo "## The objection page (\`node bench/page.mjs 7\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-page.md"
+  echo
+  echo "## veto-server (\`bench/server.sh\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-server.md"
 } > "$root/bench/RESULTS.md.new"
 mv "$root/bench/RESULTS.md.new" "$root/bench/RESULTS.md"
 cat "$root/bench/RESULTS.md"
