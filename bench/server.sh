@@ -84,7 +84,7 @@ done
   echo
   echo "\"Other statuses\" counts answers other than 200 (validate) or 201 (objections). \"Socket"
   echo "errors\" are wrk's read errors, which it reports when a server ends a kept-alive connection"
-  echo "(veto-server does after 1000 requests, with \`Connection: close\`); every request wrk"
+  echo "(veto-server does after 100,000 requests, with \`Connection: close\`); every request wrk"
   echo "completed got its expected status."
   echo "Each objection has its own body and Idempotency-Key, so every 201 must be a new row; the"
   echo "last column compares the 201s wrk counted with the rows the table gained (requests in flight"

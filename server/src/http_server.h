@@ -27,7 +27,7 @@ struct connection_limits {
   std::chrono::milliseconds body_timeout{60000};    // the whole body
   std::chrono::milliseconds keep_alive_timeout{5000};
   std::size_t max_head_bytes = 64 * 1024;
-  std::size_t keep_alive_max_requests = 1000;
+  std::size_t keep_alive_max_requests = 100000;
 };
 
 // What the server knows about the request being handled on this thread. Handlers set
