@@ -15,6 +15,9 @@ foreach(part uc i18n)
     INTERFACE_INCLUDE_DIRECTORIES ${VETO_WASM_DEPS}/include)
 endforeach()
 set_property(TARGET ICU::i18n PROPERTY INTERFACE_LINK_LIBRARIES ICU::uc)
+# The configuration ICU was built with (scripts/wasm-deps.sh), so its headers read the same.
+set_property(TARGET ICU::uc PROPERTY INTERFACE_COMPILE_DEFINITIONS
+  U_CHARSET_IS_UTF8=1 UCONFIG_NO_LEGACY_CONVERSION=1 UCONFIG_NO_SERVICE=1)
 
 # Only the nlohmann folder of the host's include tree: the rest of /usr/include must never
 # reach Emscripten's sysroot.

@@ -12,6 +12,9 @@ target_link_options(veto-wasm PRIVATE
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createVetoModule
   -sEXPORTED_FUNCTIONS=${VETO_WASM_EXPORT_LIST}
   -sALLOW_MEMORY_GROWTH=1 -sFILESYSTEM=0 -sINCOMING_MODULE_JS_API=[locateFile,wasmBinary]
+  # emmalloc rather than dlmalloc: 1.7 KB less brotli; on the bench corpus 7% fewer
+  # instructions per form (phone forms -10%, forms without a phone +7%; bench/README.md).
+  -sMALLOC=emmalloc
   --extern-pre-js ${PROJECT_SOURCE_DIR}/web/node-shim.js
   --extern-post-js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
 set_property(TARGET veto-wasm APPEND PROPERTY LINK_DEPENDS

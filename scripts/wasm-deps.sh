@@ -106,7 +106,10 @@ run_stage() {
   echo "wasm-deps: $name done in $((SECONDS - t0)) s" >&2
 }
 
-icu_flags="$opt -DU_CHARSET_IS_UTF8=1 -DUCONFIG_NO_LEGACY_CONVERSION=1"
+# UCONFIG_NO_SERVICE: no registration of custom break iterators and the like (veto registers
+# none); ICU then builds iterators from its data directly, with the same results, and the
+# module sheds the service registry and the locale display-name code it pulls in.
+icu_flags="$opt -DU_CHARSET_IS_UTF8=1 -DUCONFIG_NO_LEGACY_CONVERSION=1 -DUCONFIG_NO_SERVICE=1"
 # NDEBUG as in any release build: drops Abseil's and protobuf's debug-only checks.
 cmake_flags="$opt -DNDEBUG"
 # C++17 everywhere: Abseil's installed headers and libraries must agree on the standard.
@@ -198,11 +201,13 @@ build_libphonenumber() {
   # (Debian's 3.21.12, same as the library) generates the *.pb.cc. PkgConfig is disabled: it
   # would only report the host's libraries. Unix Makefiles, not Ninja: under Emscripten the
   # SHARED library turns static with the same output name, which Ninja rejects.
+  # Lite metadata: the same patterns and formats without example numbers, which veto never
+  # asks for (13 KB less in the module).
   emcmake cmake -S "$src" -B "$build" -G "Unix Makefiles" "${cmake_common[@]}" \
     "-DCMAKE_FIND_ROOT_PATH=$stage" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON \
     "-DGTEST_INCLUDE_DIR=$build/gtest-stub" -DGTEST_LIB=gtest-not-built \
     -DUSE_BOOST=OFF -DUSE_STDMUTEX=ON -DUSE_ICU_REGEXP=ON -DUSE_RE2=OFF -DUSE_PROTOBUF_LITE=ON \
-    -DBUILD_GEOCODER=OFF -DREGENERATE_METADATA=OFF -DBUILD_STATIC_LIB=ON
+    -DBUILD_GEOCODER=OFF -DREGENERATE_METADATA=OFF -DBUILD_STATIC_LIB=ON -DUSE_LITE_METADATA=ON
   make -C "$build" -j2 VERBOSE=1 phonenumber
   install -D -m 644 "$build/libphonenumber.a" "$stage/lib/libphonenumber.a"
   # The install rules would also install the (same-named) shared target; copy the headers
