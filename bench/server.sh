@@ -83,9 +83,10 @@ done
   printf '%s\n' "${results[@]}"
   echo
   echo "\"Other statuses\" counts answers other than 200 (validate) or 201 (objections). \"Socket"
-  echo "errors\" are wrk's read errors, which it reports when a server ends a kept-alive connection"
-  echo "(veto-server does after 100,000 requests, with \`Connection: close\`); every request wrk"
-  echo "completed got its expected status."
+  echo "errors\" are wrk's read errors: a connection ended under it (veto-server ends one after"
+  echo "100,000 requests, with \`Connection: close\`, or when it waits too long for a thread); a few"
+  echo "in a run of over 100,000 requests have not been traced further. Every request wrk completed"
+  echo "got its expected status."
   echo "Each objection has its own body and Idempotency-Key, so every 201 must be a new row; the"
   echo "last column compares the 201s wrk counted with the rows the table gained (requests in flight"
   echo "when wrk stops are stored but not counted, so the rows may exceed the 201s by at most the"
