@@ -2,8 +2,9 @@
 # Every test, from a fresh machine: installs what is needed (system packages, npm tools,
 # the cached Wasm dependencies), builds natively, with ASan+UBSan and to WebAssembly, runs
 # the unit tests (ctest) under both native builds, a bounded fuzz run (VETO_FUZZ_SECONDS per
-# target, default 25), then the JS, CLI and differential tests (node --test), and ends with
-# one line: "N passed, N failed".
+# target, default 25), then the JS, CLI, differential, server and browser tests (node --test),
+# the server's HTTP tests once more against its ASan+UBSan build, and ends with one line:
+# "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -73,6 +74,17 @@ passed=$((passed + node_pass)) failed=$((failed + node_fail))
 grep -E "^# differential" "$logs/node.log" >&2 || true
 echo "node: $node_pass passed, $node_fail failed" >&2
 [ "$node_fail" = 0 ] || grep -E "^not ok|error:" -A8 "$logs/node.log" | head -n 60 >&2
+
+step "HTTP tests again, against veto-server built with ASan+UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  VETO_SERVER=$root/build/sanitize/server/veto-server \
+  node --test --test-reporter=tap --test-concurrency=1 tests/server/*.test.mjs >"$logs/node-sanitize.log" 2>&1
+san_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/node-sanitize.log" | tail -n1)
+san_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/node-sanitize.log" | tail -n1)
+[ -n "$san_pass" ] && [ -n "$san_fail" ] || { tail -n 30 "$logs/node-sanitize.log" >&2; die "node --test (sanitized server) gave no summary"; }
+passed=$((passed + san_pass)) failed=$((failed + san_fail))
+echo "node (sanitized server): $san_pass passed, $san_fail failed" >&2
+[ "$san_fail" = 0 ] || grep -E "^not ok|AddressSanitizer|runtime error" -A8 "$logs/node-sanitize.log" | head -n 60 >&2
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
