@@ -25,6 +25,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,9 @@ struct cpu_clock {
 };
 using clock_type = cpu_clock;
 
-double seconds_since(double start) { return clock_type::now() - start; }
+double seconds_since(double start) {
+  return clock_type::now() - start;
+}
 
 double median(std::vector<double> xs) {
   std::sort(xs.begin(), xs.end());
@@ -63,118 +66,32 @@ double median_of_5(const std::function<void()>& pass) {
   return median(passes);
 }
 
-void append_utf8(std::string& out, std::uint32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xc0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xe0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  }
-}
-
-// A JSON string starting at line[i] == '"'; leaves i after the closing quote.
-bool parse_string(const std::string& line, std::size_t& i, std::string& out) {
-  out.clear();
-  ++i;
-  auto hex4 = [&](std::size_t at, std::uint32_t& value) {
-    if (at + 4 > line.size()) return false;
-    value = 0;
-    for (std::size_t k = at; k < at + 4; ++k) {
-      const char c = line[k];
-      value <<= 4;
-      if (c >= '0' && c <= '9') value |= c - '0';
-      else if (c >= 'a' && c <= 'f') value |= c - 'a' + 10;
-      else if (c >= 'A' && c <= 'F') value |= c - 'A' + 10;
-      else return false;
-    }
-    return true;
-  };
-  while (i < line.size()) {
-    const char c = line[i++];
-    if (c == '"') return true;
-    if (c != '\\') {
-      out += c;
-      continue;
-    }
-    if (i >= line.size()) return false;
-    const char e = line[i++];
-    switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        std::uint32_t u;
-        if (!hex4(i, u)) return false;
-        i += 4;
-        std::uint32_t low;
-        if (u >= 0xd800 && u <= 0xdbff && i + 6 <= line.size() && line[i] == '\\' && line[i + 1] == 'u' &&
-            hex4(i + 2, low) && low >= 0xdc00 && low <= 0xdfff) {
-          u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
-          i += 6;
-        }
-        append_utf8(out, u);  // a lone surrogate keeps its 3-byte form (ill-formed, as in JS)
-        break;
-      }
-      default: return false;
-    }
-  }
-  return false;
-}
-
-// A flat JSON object whose members are strings (or null): the members for validate().
+// A flat JSON object whose members are strings (or null), as bench/corpus.mjs writes them:
+// the members for validate(), in the line's order.
 bool parse_flat_form(const std::string& line, veto::form& members) {
   members.clear();
-  std::size_t i = 0;
-  auto skip = [&] { while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i; };
-  skip();
-  if (i >= line.size() || line[i] != '{') return false;
-  ++i;
-  skip();
-  if (i < line.size() && line[i] == '}') return true;
-  while (i < line.size()) {
-    skip();
-    if (line[i] != '"') return false;
+  const auto object = nlohmann::ordered_json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object()) return false;
+  for (const auto& [name, value] : object.items()) {
     veto::form_member member;
-    if (!parse_string(line, i, member.name)) return false;
-    skip();
-    if (i >= line.size() || line[i++] != ':') return false;
-    skip();
-    if (i < line.size() && line[i] == '"') {
-      if (!parse_string(line, i, member.text)) return false;
-    } else if (line.compare(i, 4, "null") == 0) {
+    member.name = name;
+    if (value.is_string()) {
+      member.text = value.get<std::string>();
+    } else if (value.is_null()) {
       member.type = veto::form_member::kind::null;
-      i += 4;
     } else {
       return false;
     }
     members.push_back(std::move(member));
-    skip();
-    if (i < line.size() && line[i] == ',') {
-      ++i;
-      continue;
-    }
-    return i < line.size() && line[i] == '}';
   }
-  return false;
+  return true;
 }
 
 // Kept out of line so that callgrind can collect inside it only.
-__attribute__((noinline)) std::size_t veto_bench_profiled(const veto::validator& v, const std::string& field,
-                                                           const std::vector<veto::form>& forms, int passes) {
+__attribute__((noinline)) std::size_t veto_bench_profiled(const veto::validator& v,
+                                                          const std::string& field,
+                                                          const std::vector<veto::form>& forms,
+                                                          int passes) {
   std::size_t sink = 0;
   for (int pass = 0; pass < passes; ++pass) {
     for (const auto& members : forms) sink += v.validate_field(field, members)->valid;
@@ -186,7 +103,9 @@ __attribute__((noinline)) std::size_t veto_bench_profiled(const veto::validator&
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: veto-bench FILE [--details-only | --per-field | --each | --profile FIELD [--passes N]]\n");
+    std::fprintf(stderr,
+                 "usage: veto-bench FILE [--details-only | --per-field | --each | --profile FIELD "
+                 "[--passes N]]\n");
     return 2;
   }
   std::string mode = argc > 2 ? argv[2] : "";
@@ -240,7 +159,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "veto-bench: not a flat form of strings: %.80s\n", line.c_str());
         return 2;
       }
-      for (const auto& m : members) phones += m.name == "phone" && m.type == veto::form_member::kind::string;
+      for (const auto& m : members)
+        phones += m.name == "phone" && m.type == veto::form_member::kind::string;
       forms.push_back(std::move(members));
     }
     if (mode == "--profile") {
@@ -257,8 +177,9 @@ int main(int argc, char** argv) {
       sink += veto_bench_profiled(v, field, forms, 1);  // warm-up (outside the collection)
       const auto start = clock_type::now();
       sink += veto_bench_profiled(v, field, forms, passes);
-      std::printf("{\"forms\":%zu,\"field\":\"%s\",\"passes\":%d,\"seconds\":%.6f,\"checksum\":%zu}\n", forms.size(),
-                  field.c_str(), passes, seconds_since(start), sink);
+      std::printf(
+          "{\"forms\":%zu,\"field\":\"%s\",\"passes\":%d,\"seconds\":%.6f,\"checksum\":%zu}\n",
+          forms.size(), field.c_str(), passes, seconds_since(start), sink);
       return 0;
     }
     const double json_and_out = median_of_5([&] {
@@ -270,9 +191,10 @@ int main(int argc, char** argv) {
     const double members_only = median_of_5([&] {
       for (const auto& members : forms) sink += v.validate(members).fields.size();
     });
-    std::printf("{\"forms\":%zu,\"phones\":%zu,\"validate_json_to_json\":%.6f,\"validate_json\":%.6f,"
-                "\"validate_members\":%.6f,\"fields\":{",
-                forms.size(), phones, json_and_out, json_only, members_only);
+    std::printf(
+        "{\"forms\":%zu,\"phones\":%zu,\"validate_json_to_json\":%.6f,\"validate_json\":%.6f,"
+        "\"validate_members\":%.6f,\"fields\":{",
+        forms.size(), phones, json_and_out, json_only, members_only);
     const auto names = v.field_names();
     for (std::size_t n = 0; n < names.size(); ++n) {
       const double seconds = median_of_5([&] {
@@ -291,10 +213,11 @@ int main(int argc, char** argv) {
     const auto wall_start = std::chrono::steady_clock::now();
     for (const auto& line : lines) sink += v.validate_json(line).to_json().size();
     passes.push_back(seconds_since(start));
-    wall.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
+    wall.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count());
   }
-  std::printf("{\"forms\":%zu,\"median_seconds\":%.6f,\"median_wall_seconds\":%.6f,\"passes\":[", lines.size(),
-              median(passes), median(wall));
+  std::printf("{\"forms\":%zu,\"median_seconds\":%.6f,\"median_wall_seconds\":%.6f,\"passes\":[",
+              lines.size(), median(passes), median(wall));
   for (std::size_t i = 0; i < passes.size(); ++i) std::printf("%s%.6f", i ? "," : "", passes[i]);
   std::printf("],\"checksum\":%zu}\n", sink);
   return 0;

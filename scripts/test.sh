@@ -59,32 +59,34 @@ step "WebAssembly dependencies (cached) and module"
 scripts/build-wasm.sh "$root/build/wasm" >"$logs/build-wasm.log" 2>&1 ||
   { tail -n 30 "$logs/build-wasm.log" >&2; die "Wasm build failed"; }
 
-step "JS API, CLI, types and differential tests (node --test)"
+# node --test: counts from its TAP summary lines "# pass N" and "# fail N".
+run_node() {
+  local name=$1
+  shift
+  local log=$logs/node-$name.log
+  node --test --test-reporter=tap --test-concurrency=1 "$@" >"$log" 2>&1
+  local pass fail
+  pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$log" | tail -n1)
+  fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$log" | tail -n1)
+  [ -n "$pass" ] && [ -n "$fail" ] || { tail -n 30 "$log" >&2; die "node --test ($name) gave no summary"; }
+  passed=$((passed + pass)) failed=$((failed + fail))
+  grep -E "^# differential" "$log" >&2 || true
+  echo "node ($name): $pass passed, $fail failed" >&2
+  [ "$fail" = 0 ] || grep -E "^not ok|error:|AddressSanitizer|runtime error" -A8 "$log" | head -n 60 >&2
+}
+
+step "JS API, CLI, types, differential, server and browser tests (node --test)"
 export VETO_CLI=$root/build/native/veto VETO_MODULE=$root/build/wasm/dist/veto.mjs
 export VETO_FUZZ_CORPUS=$fuzz_work/validate_json
 export VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist
 shopt -s nullglob
-node --test --test-reporter=tap --test-concurrency=1 tests/js/*.test.mjs tests/differential/*.test.mjs \
-  tests/server/*.test.mjs tests/browser/*.test.mjs >"$logs/node.log" 2>&1
+run_node all tests/js/*.test.mjs tests/differential/*.test.mjs tests/server/*.test.mjs \
+  tests/browser/*.test.mjs
 shopt -u nullglob
-node_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/node.log" | tail -n1)
-node_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/node.log" | tail -n1)
-[ -n "$node_pass" ] && [ -n "$node_fail" ] || { tail -n 30 "$logs/node.log" >&2; die "node --test gave no summary"; }
-passed=$((passed + node_pass)) failed=$((failed + node_fail))
-grep -E "^# differential" "$logs/node.log" >&2 || true
-echo "node: $node_pass passed, $node_fail failed" >&2
-[ "$node_fail" = 0 ] || grep -E "^not ok|error:" -A8 "$logs/node.log" | head -n 60 >&2
 
 step "HTTP tests again, against veto-server built with ASan+UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  VETO_SERVER=$root/build/sanitize/server/veto-server \
-  node --test --test-reporter=tap --test-concurrency=1 tests/server/*.test.mjs >"$logs/node-sanitize.log" 2>&1
-san_pass=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/node-sanitize.log" | tail -n1)
-san_fail=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/node-sanitize.log" | tail -n1)
-[ -n "$san_pass" ] && [ -n "$san_fail" ] || { tail -n 30 "$logs/node-sanitize.log" >&2; die "node --test (sanitized server) gave no summary"; }
-passed=$((passed + san_pass)) failed=$((failed + san_fail))
-echo "node (sanitized server): $san_pass passed, $san_fail failed" >&2
-[ "$san_fail" = 0 ] || grep -E "^not ok|AddressSanitizer|runtime error" -A8 "$logs/node-sanitize.log" | head -n 60 >&2
+  VETO_SERVER=$root/build/sanitize/server/veto-server run_node sanitized-server tests/server/*.test.mjs
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

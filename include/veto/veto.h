@@ -118,6 +118,9 @@ class validator {
   // locale expect (ICU's collation order, precomputed), flagged eligible by the ruleset's
   // first country field (none eligible without one).
   std::vector<country_entry> countries(std::string_view locale = "en") const;
+  // The locale whose messages a result for `locale` carries (SPEC section 6: the exact tag,
+  // then its language, then "en"), e.g. "de" for "de-AT": what a page is rendered in.
+  std::string message_locale(std::string_view locale) const;
 
   // The ruleset as loaded, with every default filled in, as compact JSON.
   const std::string& ruleset_json() const noexcept;

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "bytes.h"
@@ -27,36 +28,9 @@ bool is_api(const Request& req) {
   return req.path.rfind("/api/", 0) == 0 || req.path == "/api";
 }
 
+// A JSON string literal, escaped by nlohmann/json (ill-formed UTF-8 would become U+FFFD).
 void append_json_string(std::string_view text, std::string& out) {
-  out.push_back('"');
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escape[8];
-          std::snprintf(escape, sizeof escape, "\\u%04x", c);
-          out += escape;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
+  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Sends a body made for this response, compressed when it is worth it. The library's own

@@ -141,15 +141,10 @@ loaded_pages pages::load(const std::string& web_dir, const veto::validator& vali
   return {std::move(p), ""};
 }
 
-std::string pages::negotiate(std::string_view tag) const {
-  // The validator's negotiation, asked directly: validating nothing costs microseconds.
-  return validator_.validate(veto::form{}, tag).locale;
-}
-
 std::string pages::page_locale(std::string_view lang, std::string_view accept_language) const {
-  if (!lang.empty()) return negotiate(lang);
+  if (!lang.empty()) return validator_.message_locale(lang);
   for (const std::string& tag : preferred_languages(accept_language)) {
-    std::string locale = negotiate(tag);
+    std::string locale = validator_.message_locale(tag);
     const bool english = tag.size() >= 2 && (tag[0] == 'e' || tag[0] == 'E') &&
                          (tag[1] == 'n' || tag[1] == 'N') &&
                          (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');

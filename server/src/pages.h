@@ -45,11 +45,9 @@ class pages {
   static loaded_pages load(const std::string& web_dir, const veto::validator& validator,
                            std::vector<std::string> locales);
 
-  // The supported locale for a tag, as the validator negotiates it (exact tag, then
-  // language, then en), so the page and the messages never disagree.
-  std::string negotiate(std::string_view tag) const;
-  // The page locale: `lang` if given, else the first preferred language that negotiates
-  // to something other than the fallback (or is English), else en.
+  // The page locale, negotiated by the validator (validator::message_locale) so that the
+  // page and the messages never disagree: `lang` if given, else the first preferred
+  // language that negotiates to something other than the fallback (or is English), else en.
   std::string page_locale(std::string_view lang, std::string_view accept_language) const;
 
   // index.html for GET in `locale` (a supported one), rendered once and then kept.

@@ -83,10 +83,10 @@ std::vector<std::int32_t> boundaries(bool words, std::string_view text) {
   // In ASCII without CR every byte is a grapheme cluster of its own (UAX #29: only CR LF
   // and Extend, ZWJ, SpacingMark or Prepend characters join, and ASCII has none of those),
   // so the common case skips the character iterator and gives ICU's answer.
-  const bool ascii_without_cr = std::all_of(text.begin(), text.end(), [](char c) {
+  const auto ascii_without_cr = [](char c) {
     return static_cast<unsigned char>(c) < 0x80 && c != '\r';
-  });
-  if (!words && ascii_without_cr) {
+  };
+  if (!words && std::all_of(text.begin(), text.end(), ascii_without_cr)) {
     std::vector<std::int32_t> out(text.size() + 1);
     for (std::size_t i = 0; i <= text.size(); ++i) out[i] = static_cast<std::int32_t>(i);
     return out;

@@ -231,6 +231,10 @@ std::vector<country_entry> validator::countries(std::string_view locale) const {
   return out;
 }
 
+std::string validator::message_locale(std::string_view locale) const {
+  return std::string(state_->messages.negotiate(locale));
+}
+
 const std::string& validator::ruleset_json() const noexcept {
   return state_->rules_json;
 }

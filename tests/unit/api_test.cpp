@@ -111,6 +111,14 @@ TEST(api, a_country_not_eligible_keeps_its_facts_as_in_the_contract) {
             R"("info":{"alpha3":"USA","numeric":"840","name":"Vereinigte Staaten"}})");
 }
 
+TEST(api, message_locale_is_the_locale_results_carry) {
+  const auto& v = default_validator();
+  for (const char* tag : {"de-AT", "nn", "pt_BR", "zz", ""}) {
+    EXPECT_EQ(v.message_locale(tag), v.validate(veto::form{}, tag).locale) << tag;
+  }
+  EXPECT_EQ(v.message_locale("de-AT"), "de");
+}
+
 TEST(api, a_bad_ruleset_is_a_value_not_an_exception) {
   const auto loaded = veto::validator::from_ruleset("{\"id\":1}");
   EXPECT_FALSE(loaded);
