@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "embedded.h"
+#include "plural.h"
 
 namespace veto {
 namespace {
@@ -26,9 +27,8 @@ const scalar* find_param(const named_scalars& params, std::string_view name) {
 // (checked by tests), so a malformed one degrades to its literal text instead of failing.
 class pattern_formatter {
  public:
-  pattern_formatter(std::string_view pattern, const named_scalars& params,
-                    const icu::PluralRules* rules)
-      : p_(pattern), params_(params), rules_(rules) {}
+  pattern_formatter(std::string_view pattern, const named_scalars& params, std::string_view locale)
+      : p_(pattern), params_(params), locale_(locale) {}
 
   std::string run() {
     std::string out;
@@ -157,12 +157,7 @@ class pattern_formatter {
     if (value) {
       if (const auto* n = std::get_if<std::int64_t>(value)) number = *n;
     }
-    std::string keyword = "other";
-    if (rules_) {
-      const icu::UnicodeString chosen = rules_->select(static_cast<double>(number));
-      keyword.clear();
-      chosen.toUTF8String(keyword);
-    }
+    const std::string_view keyword = plural_category(locale_, number);
     const std::string exact = "=" + std::to_string(number);
     // An explicit =N beats a keyword wherever it stands, so look for it first.
     const std::size_t start = i_;
@@ -185,7 +180,7 @@ class pattern_formatter {
   std::string_view p_;
   std::size_t i_ = 0;
   const named_scalars& params_;
-  const icu::PluralRules* rules_;
+  std::string_view locale_;
 };
 
 }  // namespace
@@ -198,9 +193,8 @@ message_catalog::message_catalog() {
   }
 }
 
-const message_catalog::locale_catalog& message_catalog::loaded(std::string_view locale,
-                                                               const locale_catalog& catalog) {
-  std::call_once(catalog.loaded, [locale, &catalog] {
+const message_catalog::locale_catalog& message_catalog::loaded(const locale_catalog& catalog) {
+  std::call_once(catalog.loaded, [&catalog] {
     const auto document = nlohmann::json::parse(catalog.source.begin(), catalog.source.end(),
                                                 nullptr, /*allow_exceptions=*/false);
     if (document.is_object()) {
@@ -208,10 +202,6 @@ const message_catalog::locale_catalog& message_catalog::loaded(std::string_view 
         if (pattern.is_string()) catalog.patterns.emplace(code, pattern.get<std::string>());
       }
     }
-    UErrorCode status = U_ZERO_ERROR;
-    catalog.plural_rules.reset(
-        icu::PluralRules::forLocale(icu::Locale(std::string(locale).c_str()), status));
-    if (U_FAILURE(status)) catalog.plural_rules.reset();
   });
   return catalog;
 }
@@ -236,10 +226,10 @@ std::string message_catalog::format(std::string_view locale, std::string_view co
   for (const std::string_view candidate : {locale, std::string_view("en")}) {
     const auto found = catalogs_.find(candidate);
     if (found == catalogs_.end()) continue;
-    const locale_catalog& catalog = loaded(found->first, found->second);
+    const locale_catalog& catalog = loaded(found->second);
     const auto pattern = catalog.patterns.find(code);
     if (pattern == catalog.patterns.end()) continue;
-    return pattern_formatter(pattern->second, params, catalog.plural_rules.get()).run();
+    return pattern_formatter(pattern->second, params, found->first).run();
   }
   return std::string(code);
 }
@@ -253,7 +243,7 @@ std::vector<std::string> message_catalog::locales() const {
 const std::string* message_catalog::pattern(std::string_view locale, std::string_view code) const {
   const auto found = catalogs_.find(locale);
   if (found == catalogs_.end()) return nullptr;
-  const locale_catalog& catalog = loaded(found->first, found->second);
+  const locale_catalog& catalog = loaded(found->second);
   const auto it = catalog.patterns.find(code);
   return it == catalog.patterns.end() ? nullptr : &it->second;
 }

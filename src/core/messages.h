@@ -1,17 +1,14 @@
 // Localized messages for every error and warning code. Catalogs are data files
 // (src/data/messages/LOCALE.json: code -> pattern) embedded at build time. Patterns use
 // ICU MessageFormat syntax: {param}, {n, plural, one {...} other {...}} with #, and
-// {param, select, a {...} other {...}}. They are formatted here, with ICU's PluralRules
-// choosing the plural form, rather than with icu::MessageFormat: that class drags ICU's
-// date, calendar and time-zone code into the WebAssembly module (~200 KB, WASM-NOTES) for
-// features veto's messages never use. Numbers are written as plain digits.
+// {param, select, a {...} other {...}}. They are formatted here, with plural.h choosing the
+// plural form, rather than with icu::MessageFormat: that class drags ICU's date, calendar
+// and time-zone code into the WebAssembly module (~200 KB, WASM-NOTES) for features veto's
+// messages never use. Numbers are written as plain digits.
 #ifndef VETO_CORE_MESSAGES_H
 #define VETO_CORE_MESSAGES_H
 
-#include <unicode/plurrule.h>
-
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -41,15 +38,14 @@ class message_catalog {
 
  private:
   // A catalog is parsed on its first use, not when the validator is made: a page or a
-  // request needs one or two of the 26, and parsing all of them (with their plural rules)
+  // request needs one or two of the 26, and parsing all of them
   // was the largest part of making a validator. call_once keeps it safe across threads.
   struct locale_catalog {
     std::string_view source;  // the embedded JSON
     mutable std::once_flag loaded;
     mutable std::map<std::string, std::string, std::less<>> patterns;
-    mutable std::unique_ptr<icu::PluralRules> plural_rules;
   };
-  static const locale_catalog& loaded(std::string_view locale, const locale_catalog& catalog);
+  static const locale_catalog& loaded(const locale_catalog& catalog);
   std::map<std::string, locale_catalog, std::less<>> catalogs_;
 };
 

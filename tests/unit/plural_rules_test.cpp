@@ -1,0 +1,60 @@
+// plural.h against its oracle, ICU 72's PluralRules (CLDR 42), for every catalog locale.
+// This is the one unit test that reaches past the public header: the table in plural.cpp
+// is internal, and the public path (a message's plural form) is in messages_test.cpp.
+#include <gtest/gtest.h>
+#include <unicode/locid.h>
+#include <unicode/plurrule.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../../src/core/plural.h"
+
+namespace {
+
+std::vector<std::string> catalog_locales() {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(VETO_CATALOG_DIR)) {
+    out.push_back(entry.path().stem().string());
+  }
+  return out;
+}
+
+TEST(plural_rules, every_catalog_locale_matches_icu_for_counts) {
+  std::vector<std::int64_t> counts;
+  for (std::int64_t n = 0; n <= 100000; ++n) counts.push_back(n);
+  for (const std::int64_t n : {999999LL, 1000000LL, 1000001LL, 2000000LL, 5000000LL, 10000000LL,
+                               1000000000LL, 1000000011LL, 1234567890123LL, 9007199254740000LL}) {
+    counts.push_back(n);
+  }
+  for (std::int64_t n = 1; n <= 100000; n *= 3) counts.push_back(-n);
+
+  const std::vector<std::string> locales = catalog_locales();
+  ASSERT_EQ(locales.size(), 26u);
+  for (const std::string& locale : locales) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::PluralRules> rules(
+        icu::PluralRules::forLocale(icu::Locale(locale.c_str()), status));
+    ASSERT_TRUE(U_SUCCESS(status)) << locale;
+    int mismatches = 0;
+    for (const std::int64_t n : counts) {
+      std::string expected;
+      rules->select(static_cast<double>(n)).toUTF8String(expected);
+      const std::string_view actual = veto::plural_category(locale, n);
+      if (actual != expected && ++mismatches <= 5) {
+        ADD_FAILURE() << locale << " " << n << ": " << actual << ", ICU says " << expected;
+      }
+    }
+    EXPECT_EQ(mismatches, 0) << locale;
+  }
+}
+
+TEST(plural_rules, unknown_locale_is_other) {
+  EXPECT_EQ(veto::plural_category("xx", 1), "other");
+  EXPECT_EQ(veto::plural_category("", 0), "other");
+}
+
+}  // namespace
