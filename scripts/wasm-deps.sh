@@ -139,6 +139,9 @@ fetch_sources() {
   # veto's own patches for the Wasm build, each explaining itself in its header; none
   # changes behavior (scripts/wasm-deps/*.patch, part of the cache key).
   local p
+  for p in "$script_dir"/wasm-deps/icu-*.patch; do
+    patch -d "$work/src/icu" -p1 <"$p"
+  done
   for p in "$script_dir"/wasm-deps/libphonenumber-*.patch; do
     patch -d "$work/src/libphonenumber" -p1 <"$p"
   done
