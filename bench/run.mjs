@@ -195,12 +195,18 @@ const coldScripts = {
     const t2 = performance.now();
     console.log(JSON.stringify({start: t0, imported: t1, result: t2, valid: r.valid}));`,
 };
+// Each twice: as Node runs by default, and with --single-threaded, where V8 compiles on the
+// main thread only. On this 2-core machine, shared with other work, V8's background compile
+// tasks (Wasm tier-up, JS optimization) compete with the main thread, and the second run
+// shows the work the first result itself needs (bench/README.md).
 const cold = {};
-for (const who of ['veto', 'js']) {
+for (const [who, flags] of [['veto', []], ['js', []], ['veto.single', ['--single-threaded']],
+                            ['js.single', ['--single-threaded']]]) {
+  const script = coldScripts[who.split('.')[0]];
   for (const [what, form] of [['phone', fullForm], ['nophone', noPhoneForm]]) {
     const runs = [];
     for (let i = 0; i < coldRuns; i++) {
-      const run = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', coldScripts[who](form)]);
+      const run = spawnSync(process.execPath, [...flags, '--no-warnings', '--input-type=module', '-e', script(form)]);
       if (run.status !== 0) throw new Error(`cold start ${who}: ${brief(run.stderr)}`);
       runs.push(JSON.parse(run.stdout.toString()));
     }
@@ -422,6 +428,13 @@ rows need not add up exactly.
 |---|---:|---:|---:|---:|
 | veto (\`import\` veto.mjs, \`createValidator()\`, \`validate\`) | ${ms(cold['veto.phone'].boot + cold['veto.phone'].importMs)} | ${ms(cold['veto.phone'].toResult)} | ${ms(cold['veto.nophone'].toResult)} | ${ms(cold['veto.phone'].processToResult)} / ${ms(cold['veto.nophone'].processToResult)} |
 | JS stack (\`import\` js-stack.mjs with the 26 locales, \`validateForm\`) | ${ms(cold['js.phone'].boot + cold['js.phone'].importMs)} | ${ms(cold['js.phone'].toResult)} | ${ms(cold['js.nophone'].toResult)} | ${ms(cold['js.phone'].processToResult)} / ${ms(cold['js.nophone'].processToResult)} |
+| veto, \`node --single-threaded\` | ${ms(cold['veto.single.phone'].boot + cold['veto.single.phone'].importMs)} | ${ms(cold['veto.single.phone'].toResult)} | ${ms(cold['veto.single.nophone'].toResult)} | ${ms(cold['veto.single.phone'].processToResult)} / ${ms(cold['veto.single.nophone'].processToResult)} |
+| JS stack, \`node --single-threaded\` | ${ms(cold['js.single.phone'].boot + cold['js.single.phone'].importMs)} | ${ms(cold['js.single.phone'].toResult)} | ${ms(cold['js.single.nophone'].toResult)} | ${ms(cold['js.single.phone'].processToResult)} / ${ms(cold['js.single.nophone'].processToResult)} |
+
+\`--single-threaded\` keeps V8 from compiling in background threads: on this 2-core machine,
+shared with other work, those threads (Wasm tier-up for veto, JS optimization for the JS stack)
+compete with the main thread for the cores, so the default rows also measure that contention,
+and the single-threaded rows the work a first result needs.
 
 Node itself takes ${ms(cold['veto.phone'].boot)} ms from process start to the first line of the script. \`import\` alone: veto
 ${ms(cold['veto.phone'].importMs)} ms, JS stack ${ms(cold['js.phone'].importMs)} ms. Warm, the same form takes ${us(warmPhone)} µs with the phone and
