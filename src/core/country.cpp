@@ -122,11 +122,7 @@ std::string name_key(std::string_view text) {
 // mark (none in the names today) sends its names the whole way through ICU instead.
 class name_key_builder {
  public:
-  // Not inlined into the loop over all names: V8 runs a Wasm function that is already
-  // running in its baseline code to the end, so a loop inlined into one call never gets
-  // faster, while a function called ~3,900 times is optimized after its first few hundred
-  // calls.
-  [[gnu::noinline]] std::string key(std::string_view name) {
+  std::string key(std::string_view name) {
     std::string out;
     for (std::size_t pos = 0; pos < name.size();) {
       const std::size_t start = pos;
