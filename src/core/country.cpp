@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "field.h"
+#include "unicode.h"
 #include "utf8.h"
 
 namespace veto {
@@ -68,18 +69,7 @@ bool is_ascii(std::string_view text) {
 
 // Rule 1 first step: NFKC_Casefold, so case and width never matter ("ＤＥ" is "de").
 std::string fold(std::string_view text) {
-  // On ASCII, NFKC_Casefold changes A to Z only, to a to z: a shortcut past ICU for most
-  // codes and names that gives exactly ICU's answer.
-  if (is_ascii(text)) {
-    std::string out(text);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-  }
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  return U_SUCCESS(status) ? normalize(normalizer, text) : std::string(text);
+  return unicode::nfkc_casefold(text);
 }
 
 // NFD of text already folded.

@@ -1,7 +1,5 @@
 #include "text.h"
 
-#include <unicode/bytestream.h>
-#include <unicode/normalizer2.h>
 #include <unicode/rbbi.h>
 #include <unicode/uchar.h>
 #include <unicode/udata.h>
@@ -171,18 +169,11 @@ std::int64_t count_words(const std::vector<std::int32_t>& clusters,
 bool is_meaningful(std::string_view text, const std::vector<std::int32_t>& clusters,
                    const std::vector<cluster_facts>& facts) {
   constexpr std::size_t enough = 5;
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
-  if (U_FAILURE(status)) return true;
   std::vector<std::string> distinct;
   for (std::size_t i = 0; i + 1 < clusters.size(); ++i) {
     const std::string_view cluster = text.substr(clusters[i], clusters[i + 1] - clusters[i]);
     if (!facts[i].has_letter_or_number) continue;
-    std::string folded;
-    icu::StringByteSink<std::string> sink(&folded);
-    status = U_ZERO_ERROR;
-    fold->normalizeUTF8(0, icu::StringPiece(cluster.data(), static_cast<int32_t>(cluster.size())),
-                        sink, nullptr, status);
+    std::string folded = unicode::nfkc_casefold(cluster);
     bool seen = false;
     for (const auto& s : distinct) seen = seen || s == folded;
     if (!seen) distinct.push_back(std::move(folded));
