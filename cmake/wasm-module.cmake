@@ -19,10 +19,18 @@ target_link_options(veto-wasm PRIVATE
   --extern-post-js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
 set_property(TARGET veto-wasm APPEND PROPERTY LINK_DEPENDS
   ${PROJECT_SOURCE_DIR}/web/node-shim.js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
+# veto.mjs minified by esbuild (scripts/setup-node.sh installs it): Emscripten leaves the
+# --extern-post-js API and the glue's names as written, 26 KB; minified, 13 KB (-3 KB brotli).
 # veto.wasm.br and veto.mjs.br: brotli at its best quality takes seconds for the module, so
 # it is done here once; veto-server serves these files as the brotli encoding.
+find_program(VETO_ESBUILD esbuild PATHS ${PROJECT_SOURCE_DIR}/node_modules/.bin NO_DEFAULT_PATH
+             NO_CMAKE_FIND_ROOT_PATH REQUIRED)
 find_program(VETO_BROTLI brotli REQUIRED)
 add_custom_command(TARGET veto-wasm POST_BUILD
+  COMMAND ${VETO_ESBUILD} ${PROJECT_BINARY_DIR}/dist/veto.mjs --minify --format=esm
+          --log-level=warning --outfile=${PROJECT_BINARY_DIR}/dist/veto.min.mjs
+  COMMAND ${CMAKE_COMMAND} -E rename ${PROJECT_BINARY_DIR}/dist/veto.min.mjs
+          ${PROJECT_BINARY_DIR}/dist/veto.mjs
   COMMAND ${CMAKE_COMMAND} -E copy ${PROJECT_SOURCE_DIR}/web/veto.d.mts
           ${PROJECT_BINARY_DIR}/dist/veto.d.mts
   COMMAND ${VETO_BROTLI} --force --keep --quality=11 ${PROJECT_BINARY_DIR}/dist/veto.wasm

@@ -6,6 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build/wasm}
 export NODE_PATH=/usr/share/nodejs  # emcc's JS optimizer needs Debian's acorn
+"$root/scripts/setup-node.sh" >&2      # esbuild, which minifies veto.mjs
 deps=${VETO_WASM_DEPS:-$("$root/scripts/wasm-deps.sh" | tail -n1)}
 emcmake cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DVETO_BUILD_TESTS=OFF -DVETO_WASM_DEPS="$deps" >/dev/null
