@@ -109,9 +109,12 @@ run_stage() {
 # UCONFIG_NO_SERVICE: no registration of custom break iterators and the like (veto registers
 # none); ICU then builds iterators from its data directly, with the same results, and the
 # module sheds the service registry and the locale display-name code it pulls in.
-icu_flags="$opt -DU_CHARSET_IS_UTF8=1 -DUCONFIG_NO_LEGACY_CONVERSION=1 -DUCONFIG_NO_SERVICE=1"
+# The same bytes from every build of the same inputs: source paths in __FILE__ (protobuf's
+# log messages) are written relative to the source folder, not the random build folder.
+reproducible="-ffile-prefix-map=$work/src/="
+icu_flags="$opt $reproducible -DU_CHARSET_IS_UTF8=1 -DUCONFIG_NO_LEGACY_CONVERSION=1 -DUCONFIG_NO_SERVICE=1"
 # NDEBUG as in any release build: drops Abseil's and protobuf's debug-only checks.
-cmake_flags="$opt -DNDEBUG"
+cmake_flags="$opt $reproducible -DNDEBUG"
 # C++17 everywhere: Abseil's installed headers and libraries must agree on the standard.
 cmake_common=(
   -DCMAKE_BUILD_TYPE=Release
@@ -170,7 +173,11 @@ EOF
     --disable-draft --with-data-packaging=archive
   mkdir -p lib bin # normally made by the top-level Makefile, which we skip
   local dir
-  for dir in stubdata common i18n; do make -j2 -C "$dir" VERBOSE=1 install; done
+  # ICUDATA_DIR: ICU compiles its default data folder in (unused: the data is embedded and
+  # there is no file system); a fixed one instead of the random build folder's.
+  for dir in stubdata common i18n; do
+    make -j2 -C "$dir" VERBOSE=1 ICUDATA_DIR=/usr/share/icu/${upstream[icu]} install
+  done
   # Full prebuilt data; veto embeds it (or a subset of it) with genccode/icupkg.
   install -D -m 644 "$src/data/in/icudt72l.dat" "$stage/share/icu/icudt72l.dat"
 }
