@@ -58,74 +58,36 @@ void send(Response& res, int status, std::string_view content_type, std::string 
   res.set_header("Content-Type", std::string(content_type));
 }
 
-const char* error_title(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 409:
-      return "Conflict";
-    case 411:
-      return "Length Required";
-    case 413:
-      return "Payload Too Large";
-    case 414:
-      return "URI Too Long";
-    case 415:
-      return "Unsupported Media Type";
-    case 416:
-      return "Range Not Satisfiable";
-    case 429:
-      return "Too Many Requests";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 501:
-      return "Not Implemented";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return status >= 500 ? "Internal Server Error" : "Error";
-  }
-}
+// What an error page calls a status and the code /api/* answers with it, in one place.
+struct status_names {
+  int status;
+  const char* title;
+  const char* code;
+};
+constexpr status_names known_statuses[] = {
+    {400, "Bad Request", "http.bad_request"},
+    {403, "Forbidden", "http.forbidden"},
+    {404, "Not Found", "http.not_found"},
+    {405, "Method Not Allowed", "http.method_not_allowed"},
+    {408, "Request Timeout", "http.request_timeout"},
+    {409, "Conflict", "http.idempotency_conflict"},
+    {411, "Length Required", "http.bad_request"},
+    {413, "Payload Too Large", "http.payload_too_large"},
+    {414, "URI Too Long", "http.uri_too_long"},
+    {415, "Unsupported Media Type", "http.unsupported_media_type"},
+    {416, "Range Not Satisfiable", "http.range_not_satisfiable"},
+    {429, "Too Many Requests", "http.rate_limited"},
+    {431, "Request Header Fields Too Large", "http.header_too_large"},
+    {501, "Not Implemented", "http.not_implemented"},
+    {503, "Service Unavailable", "http.internal"},
+};
 
-const char* error_code(int status) {
-  switch (status) {
-    case 400:
-      return "http.bad_request";
-    case 403:
-      return "http.forbidden";
-    case 404:
-      return "http.not_found";
-    case 405:
-      return "http.method_not_allowed";
-    case 408:
-      return "http.request_timeout";
-    case 409:
-      return "http.idempotency_conflict";
-    case 413:
-      return "http.payload_too_large";
-    case 414:
-      return "http.uri_too_long";
-    case 415:
-      return "http.unsupported_media_type";
-    case 416:
-      return "http.range_not_satisfiable";
-    case 429:
-      return "http.rate_limited";
-    case 431:
-      return "http.header_too_large";
-    case 501:
-      return "http.not_implemented";
-    default:
-      return status >= 500 ? "http.internal" : "http.bad_request";
+status_names names_of(int status) {
+  for (const status_names& known : known_statuses) {
+    if (known.status == status) return known;
   }
+  return status >= 500 ? status_names{status, "Internal Server Error", "http.internal"}
+                       : status_names{status, "Error", "http.bad_request"};
 }
 
 // An error of the HTTP layer: JSON for /api/*, a short page otherwise. Messages are fixed
@@ -141,8 +103,9 @@ void send_error(const Request& req, Response& res, int status, const char* code,
     send(res, status, "application/json", std::move(body));
   } else {
     std::string body = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>";
-    body += std::to_string(status) + " " + error_title(status);
-    body += "</title></head><body><h1>" + std::string(error_title(status)) + "</h1><p>";
+    const char* title = names_of(status).title;
+    body += std::to_string(status) + " " + title;
+    body += "</title></head><body><h1>" + std::string(title) + "</h1><p>";
     append_html_escaped(message, body);
     body += "</p><p><a href=\"/\">Back to the form</a></p></body></html>\n";
     send(res, status, "text/html; charset=utf-8", std::move(body));
@@ -150,7 +113,7 @@ void send_error(const Request& req, Response& res, int status, const char* code,
 }
 
 void send_error(const Request& req, Response& res, int status, std::string_view message) {
-  send_error(req, res, status, error_code(status), message);
+  send_error(req, res, status, names_of(status).code, message);
 }
 
 bool announces_body(const Request& req) {

@@ -28,12 +28,19 @@ const casefold_exception* casefold_exception_of(char32_t cp) {
   return found != end && found->code_point == cp ? found : nullptr;
 }
 
-// ICU's UTS #46 mapping as a normalizer, or nullptr when its data is missing.
+// ASCII maps the same way in both, so the scan below skips it without a table lookup.
+static_assert(std::begin(casefold_exceptions)->code_point >= 0x80);
+
+// ICU's UTS #46 mapping as a normalizer, or nullptr when its data is missing. Looked up
+// once: Normalizer2::getInstance by name goes through a locked cache on every call.
 const icu::Normalizer2* uts46_mapping() {
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* mapping =
-      icu::Normalizer2::getInstance(nullptr, "uts46", UNORM2_COMPOSE, status);
-  return U_SUCCESS(status) ? mapping : nullptr;
+  static const icu::Normalizer2* const mapping = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* found =
+        icu::Normalizer2::getInstance(nullptr, "uts46", UNORM2_COMPOSE, status);
+    return U_SUCCESS(status) ? found : nullptr;
+  }();
+  return mapping;
 }
 
 }  // namespace
@@ -108,6 +115,7 @@ std::string nfkc_casefold(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t start = pos;
     const char32_t cp = utf8::next(text, pos);
+    if (cp < 0x80) continue;
     const casefold_exception* exception = casefold_exception_of(cp);
     const int8_t type = u_charType(static_cast<UChar32>(cp));
     if (!exception && type != U_UNASSIGNED && type != U_PRIVATE_USE_CHAR) continue;

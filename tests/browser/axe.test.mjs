@@ -1,27 +1,18 @@
 // axe-core finds no violations in the page's states, left-to-right and right-to-left,
 // nor on the receipt.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {axeViolations, launchBrowser, openPage, startServer} from './harness.mjs';
+import {axeViolations, openPage, serverAndBrowser} from './harness.mjs';
 import {STATES} from './states.mjs';
 
-let server, browser, shared;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  // One context (one HTTP cache: the Wasm module compiles once); bypassCSP only so that
-  // axe can be injected past the server's Content-Security-Policy.
-  shared = await browser.newContext({bypassCSP: true});
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// One context (one HTTP cache: the Wasm module compiles once); bypassCSP only so that axe
+// can be injected past the server's Content-Security-Policy.
+const env = serverAndBrowser({bypassCSP: true});
 
 for (const dir of ['ltr', 'rtl']) {
   for (const [name, enter] of Object.entries(STATES)) {
     test(`axe: ${name} (${dir})`, async () => {
-      const page = await openPage(shared, server.url, 'en');
+      const page = await openPage(env.context, env.server.url, 'en');
       try {
         if (dir === 'rtl') await page.evaluate(() => { document.documentElement.dir = 'rtl'; });
         await enter(page);
@@ -43,7 +34,7 @@ for (const dir of ['ltr', 'rtl']) {
 }
 
 test('axe: the receipt after sending', async () => {
-  const page = await openPage(shared, server.url, 'en');
+  const page = await openPage(env.context, env.server.url, 'en');
   await STATES.valid(page);
   await page.click('#submit');
   await page.waitForSelector('#receipt:not([hidden])');

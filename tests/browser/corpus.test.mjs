@@ -1,9 +1,9 @@
 // The page's verdict equals the server's: 240 generated forms (valid and invalid, Unicode,
 // IDN, phone numbers) are typed into the page and sent; the page's validity and the codes
 // and messages it shows per field are compared with POST /api/validate for the same form.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {FIELDS, launchBrowser, openPage, startServer} from './harness.mjs';
+import {FIELDS, openPage, serverAndBrowser} from './harness.mjs';
 
 const FORMS = 240;
 const LOCALE = 'fr';
@@ -65,19 +65,11 @@ function generateForms(count) {
   });
 }
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 test(`the page and the server agree on ${FORMS} forms`, async (t) => {
   const forms = generateForms(FORMS);
-  const page = await openPage(await browser.newContext(), server.url, LOCALE);
+  const page = await openPage(await env.browser.newContext(), env.server.url, LOCALE);
   // A form the page finds valid is sent; stop it at the door, so nothing is stored.
   const sentBodies = [];
   await page.route('**/api/objections*', (route) => {
@@ -109,7 +101,7 @@ test(`the page and the server agree on ${FORMS} forms`, async (t) => {
 
   let valid = 0;
   for (const [index, {sent, shown, held, summary}] of seen.entries()) {
-    const response = await fetch(`${server.url}api/validate?locale=${LOCALE}`, {
+    const response = await fetch(`${env.server.url}api/validate?locale=${LOCALE}`, {
       method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(held),
     });
     assert.equal(response.status, 200);

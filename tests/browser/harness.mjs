@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {after, before} from 'node:test';
 import {chromium} from 'playwright-core';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -92,4 +93,20 @@ export async function axeViolations(page) {
   await page.addScriptTag({path: path.join(root, 'node_modules/axe-core/axe.min.js')});
   const results = await page.evaluate(() => window.axe.run(document));
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+// A test file's veto-server and Chromium: started before its tests, stopped after them.
+// With `contextOptions`, also one browser context the file's tests share.
+export function serverAndBrowser(contextOptions) {
+  const env = {server: null, browser: null, context: null};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+    if (contextOptions) env.context = await env.browser.newContext(contextOptions);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

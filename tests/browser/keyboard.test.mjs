@@ -1,25 +1,16 @@
 // A valid objection completed with the keyboard alone, through a failed first attempt (the
 // retry must reuse the Idempotency-Key) to the receipt; and the submit-time behaviour:
 // summary, focus on the first invalid field, the server's 422 messages shown.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {launchBrowser, openPage, referenceValidator, shownMessages, startServer} from './harness.mjs';
+import {openPage, referenceValidator, shownMessages, serverAndBrowser} from './harness.mjs';
 
-let server, browser, context;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  context = await browser.newContext();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser({});
 
 const focusedId = (page) => page.evaluate(() => document.activeElement?.id);
 
 test('keyboard only: fill in, send, network failure, retry with the same key, receipt', async () => {
-  const page = await openPage(context, server.url, 'en');
+  const page = await openPage(env.context, env.server.url, 'en');
   const sent = [];
   let failNext = true;
   await page.route('**/api/objections*', async (route) => {
@@ -78,7 +69,7 @@ test('keyboard only: fill in, send, network failure, retry with the same key, re
 });
 
 test('submitting an invalid form: summary with links, focus on the first invalid field', async () => {
-  const page = await openPage(context, server.url, 'de');
+  const page = await openPage(env.context, env.server.url, 'de');
   await page.fill('#justification', 'zu kurz');
   await page.click('#submit');
   assert.equal(await focusedId(page), 'email');
@@ -101,7 +92,7 @@ test('submitting an invalid form: summary with links, focus on the first invalid
 });
 
 test('a 422 from the server is shown as the server says', async () => {
-  const page = await openPage(context, server.url, 'en');
+  const page = await openPage(env.context, env.server.url, 'en');
   // The page thinks the form is valid; the server (authoritative) does not.
   const verdict = {valid: false, ruleset: {id: 'x', version: 1}, locale: 'en', fields: {
     email: {valid: false, value: null, errors: [{code: 'email.special_use', params: {}, message: 'Server says no.'}],
@@ -121,7 +112,7 @@ test('a 422 from the server is shown as the server says', async () => {
 });
 
 test('a server error is reported in the page\'s language', async () => {
-  const page = await openPage(context, server.url, 'de');
+  const page = await openPage(env.context, env.server.url, 'de');
   await page.route('**/api/objections*', (route) =>
     route.fulfill({status: 503, contentType: 'application/json', body: '{"error":{"code":"http.internal","message":"x"}}'}));
   await page.fill('#email', 'anna@example.com');

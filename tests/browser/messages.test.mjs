@@ -3,18 +3,10 @@
 // and switching the language without a reload.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {expectedMessages, launchBrowser, openPage, referenceValidator, shownMessages, startServer}
+import {expectedMessages, openPage, referenceValidator, serverAndBrowser, shownMessages}
   from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser();
 
 // [field, value typed, the code it must show]; phone cases are read against Austria.
 const CASES = [
@@ -36,8 +28,8 @@ for (const locale of ['en', 'de', 'pl']) {
   describe(`messages in ${locale}`, () => {
     let context, page;
     before(async () => {
-      context = await browser.newContext();
-      page = await openPage(context, server.url, locale);
+      context = await env.browser.newContext();
+      page = await openPage(context, env.server.url, locale);
       await page.selectOption('#country', 'AT');
     });
     after(() => context.close());
@@ -71,8 +63,8 @@ for (const locale of ['en', 'de', 'pl']) {
 describe('warnings and the counter', () => {
   let context, page;
   before(async () => {
-    context = await browser.newContext();
-    page = await openPage(context, server.url, 'en');
+    context = await env.browser.newContext();
+    page = await openPage(context, env.server.url, 'en');
   });
   after(() => context.close());
 
@@ -117,17 +109,17 @@ describe('warnings and the counter', () => {
     assert.equal(await page.evaluate(() => new URL(location.href).searchParams.get('lang')), 'de');
     // The choice is remembered: a new page in this context starts in German.
     const again = await context.newPage();
-    await again.goto(server.url);
+    await again.goto(env.server.url);
     await again.waitForFunction(() => document.documentElement.lang === 'de');
   });
 
   test('without a choice the page follows navigator.languages', async () => {
-    const context = await browser.newContext({locale: 'fr-FR'});
+    const context = await env.browser.newContext({locale: 'fr-FR'});
     try {
       const page = await context.newPage();
       // Accept-Language says English; navigator.languages (from the context locale) French.
       await page.setExtraHTTPHeaders({'accept-language': 'en'});
-      await page.goto(server.url);
+      await page.goto(env.server.url);
       await page.waitForFunction(() => document.documentElement.lang === 'fr');
       assert.equal(await page.inputValue('#locale'), 'fr');
     } finally {

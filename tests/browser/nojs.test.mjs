@@ -1,23 +1,14 @@
 // Without JavaScript the page is a plain HTML form: the server renders its messages on an
 // invalid post (422, values kept) and answers a valid one with the receipt page.
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {launchBrowser, referenceValidator, shownMessages, startServer} from './harness.mjs';
+import {referenceValidator, shownMessages, serverAndBrowser} from './harness.mjs';
 
-let server, browser, context;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  context = await browser.newContext({javaScriptEnabled: false});
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = serverAndBrowser({javaScriptEnabled: false});
 
 test('no JS: an invalid post shows the server\'s messages in the chosen language', async () => {
-  const page = await context.newPage();
-  await page.goto(`${server.url}?lang=de`);
+  const page = await env.context.newPage();
+  await page.goto(`${env.server.url}?lang=de`);
   assert.equal(await page.getAttribute('html', 'lang'), 'de');
   // Values the browser's own checks let through but veto does not.
   const form = {email: 'anna@example', country: 'AT', phone: '0900 123456',
@@ -48,8 +39,8 @@ test('no JS: an invalid post shows the server\'s messages in the chosen language
 });
 
 test('no JS: a valid post gives the receipt page', async () => {
-  const page = await context.newPage();
-  await page.goto(`${server.url}?lang=fr`);
+  const page = await env.context.newPage();
+  await page.goto(`${env.server.url}?lang=fr`);
   await page.fill('#email', 'jörg@bücher.de');
   await page.selectOption('#country', 'FR');
   await page.fill('#justification', 'Je refuse que mes publications servent à entraîner des modèles d’IA.');
@@ -63,8 +54,8 @@ test('no JS: a valid post gives the receipt page', async () => {
 });
 
 test('no JS: the browser\'s own checks stop an empty form before it is sent', async () => {
-  const page = await context.newPage();
-  await page.goto(server.url);
+  const page = await env.context.newPage();
+  await page.goto(env.server.url);
   let posted = false;
   page.on('request', (request) => { if (request.method() === 'POST') posted = true; });
   await page.click('#submit');
