@@ -35,3 +35,11 @@ add_custom_command(TARGET veto-wasm POST_BUILD
           ${PROJECT_BINARY_DIR}/dist/veto.d.mts
   COMMAND ${VETO_BROTLI} --force --keep --quality=11 ${PROJECT_BINARY_DIR}/dist/veto.wasm
           ${PROJECT_BINARY_DIR}/dist/veto.mjs)
+
+# tests/icu-probe against the patched ICU and the module's trimmed ICU data, as one file for
+# Node; not shipped, built by scripts/test.sh (tests/js/icu-probe.test.mjs compares its
+# output with the native probe's).
+add_executable(veto-icu-probe EXCLUDE_FROM_ALL ${PROJECT_SOURCE_DIR}/tests/icu-probe/icu_probe.cpp)
+target_link_libraries(veto-icu-probe PRIVATE ICU::i18n ICU::uc veto_icu_data)
+set_target_properties(veto-icu-probe PROPERTIES SUFFIX .cjs)
+target_link_options(veto-icu-probe PRIVATE -sFILESYSTEM=0 -sSINGLE_FILE=1)

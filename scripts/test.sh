@@ -56,7 +56,7 @@ passed=$((passed + fuzz_ok)) failed=$((failed + fuzz_bad))
 grep '^fuzz ' "$logs/fuzz.log" >&2
 
 step "WebAssembly dependencies (cached) and module"
-scripts/build-wasm.sh "$root/build/wasm" >"$logs/build-wasm.log" 2>&1 ||
+scripts/build-wasm.sh "$root/build/wasm" veto-icu-probe >"$logs/build-wasm.log" 2>&1 ||
   { tail -n 30 "$logs/build-wasm.log" >&2; die "Wasm build failed"; }
 
 # node --test: counts from its TAP summary lines "# pass N" and "# fail N".
@@ -79,6 +79,8 @@ step "JS API, CLI, types, differential, server and browser tests (node --test)"
 export VETO_CLI=$root/build/native/veto VETO_MODULE=$root/build/wasm/dist/veto.mjs
 export VETO_FUZZ_CORPUS=$fuzz_work/validate_json
 export VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist
+export VETO_ICU_PROBE_NATIVE=$root/build/native/tests/veto-icu-probe
+export VETO_ICU_PROBE_WASM=$root/build/wasm/veto-icu-probe.cjs
 shopt -s nullglob
 run_node all tests/js/*.test.mjs tests/differential/*.test.mjs tests/server/*.test.mjs \
   tests/browser/*.test.mjs
