@@ -1,6 +1,7 @@
 // Validates N forms (after a warm-up that lets V8 optimize) so that bench/instructions.sh
-// can count the instructions per form under callgrind: the count repeats to within 0.4%,
-// where wall time on a shared machine moves by 30%, so small build changes can be compared.
+// can count the instructions per form under callgrind: the count has repeated to within
+// 0.4% where wall time on a shared machine moves by 30%, though not in every session
+// (bench/README.md), so small build changes can be compared over several runs.
 //   node bench/instructions.mjs MODULE N [phone]
 import {domains, locals, random} from '../tests/differential/corpus.mjs';
 
