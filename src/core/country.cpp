@@ -62,11 +62,6 @@ std::string normalize(const icu::Normalizer2* normalizer, std::string_view text)
   return U_SUCCESS(status) ? out : std::string(text);
 }
 
-bool is_ascii(std::string_view text) {
-  return std::all_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 // Rule 1 first step: NFKC_Casefold, so case and width never matter ("ＤＥ" is "de").
 std::string fold(std::string_view text) {
   return unicode::nfkc_casefold(text);
@@ -91,7 +86,8 @@ std::string drop_nonspacing_marks(std::string_view text) {
 
 // NFD without its nonspacing marks, of text already folded: what makes a folded name its key.
 std::string without_marks(std::string_view folded) {
-  if (is_ascii(folded)) return std::string(folded);  // ASCII has no decompositions or marks
+  // ASCII has no decompositions or marks.
+  if (!unicode::has_non_ascii(folded)) return std::string(folded);
   return drop_nonspacing_marks(decomposed(folded));
 }
 
