@@ -15,6 +15,14 @@ target_link_options(veto-wasm PRIVATE
   # emmalloc rather than dlmalloc: 1.7 KB less brotli; on the bench corpus 7% fewer
   # instructions per form (phone forms -10%, forms without a phone +7%; bench/README.md).
   -sMALLOC=emmalloc
+  # Binaryen inlines every function that has one caller, whatever its size, which made
+  # functions of 5-30 KB (veto's check_field, PhoneNumberUtil's constructor). V8 charges
+  # its tier-up budget by the machine code of a loop body or function it passes, so such
+  # functions get optimized during a cold start, in background threads that take the 2
+  # cores from the main thread. Capped at 50 bytes: the optimizations a cold start
+  # triggers go from 67 to 48 KB of function bodies, the module is 2 KB smaller in
+  # brotli, and per-form speed is unchanged (bench/README.md).
+  -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=50
   --extern-pre-js ${PROJECT_SOURCE_DIR}/web/node-shim.js
   --extern-post-js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
 set_property(TARGET veto-wasm APPEND PROPERTY LINK_DEPENDS
