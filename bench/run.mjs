@@ -171,10 +171,10 @@ const wasmPhoneOnly = perFieldPasses(() => { for (const form of phoneForms) sink
 const jsPhoneOnly = perFieldPasses(() => { for (const form of phoneForms) sink += js.fields.phone(form).valid; });
 
 // ---------------------------------------------------------------------------------------
-// Cold start: fresh Node processes (7 each, median). performance.now() counts from the
+// Cold start: fresh Node processes (15 each, median). performance.now() counts from the
 // process's time origin, so `start` is Node's own boot.
 log('cold start');
-const coldRuns = quick ? 3 : 7;
+const coldRuns = quick ? 3 : 15;
 const fullForm = {email: 'anna.berg@münchen.de', country: 'Deutschland', phone: '+49 1512 3456789',
                   justification: 'Ich widerspreche der Nutzung meiner Daten für das Training von KI-Modellen.'};
 const {phone: _, ...noPhoneForm} = fullForm;
@@ -198,24 +198,33 @@ const coldScripts = {
 // Each twice: as Node runs by default, and with --single-threaded, where V8 compiles on the
 // main thread only. On this 2-core machine, shared with other work, V8's background compile
 // tasks (Wasm tier-up, JS optimization) compete with the main thread, and the second run
-// shows the work the first result itself needs (bench/README.md).
-const cold = {};
+// shows the work the first result itself needs (bench/README.md). The eight configurations
+// take turns, one process each per round, so that a change in the machine's load during
+// the section reaches all of them alike instead of one row.
+const coldConfigs = [];
 for (const [who, flags] of [['veto', []], ['js', []], ['veto.single', ['--single-threaded']],
                             ['js.single', ['--single-threaded']]]) {
-  const script = coldScripts[who.split('.')[0]];
   for (const [what, form] of [['phone', fullForm], ['nophone', noPhoneForm]]) {
-    const runs = [];
-    for (let i = 0; i < coldRuns; i++) {
-      const run = spawnSync(process.execPath, [...flags, '--no-warnings', '--input-type=module', '-e', script(form)]);
-      if (run.status !== 0) throw new Error(`cold start ${who}: ${brief(run.stderr)}`);
-      runs.push(JSON.parse(run.stdout.toString()));
-    }
-    if (!runs.every((r) => r.valid)) throw new Error(`cold start ${who} ${what}: the form is not valid`);
-    cold[`${who}.${what}`] = {
-      boot: median(runs.map((r) => r.start)), importMs: median(runs.map((r) => r.imported - r.start)),
-      toResult: median(runs.map((r) => r.result - r.start)), processToResult: median(runs.map((r) => r.result)),
-    };
+    coldConfigs.push({key: `${who}.${what}`, flags, script: coldScripts[who.split('.')[0]](form), runs: []});
   }
+}
+const loadBeforeCold = loadavg()[0];
+for (let i = 0; i < coldRuns; i++) {
+  for (const config of coldConfigs) {
+    const run = spawnSync(process.execPath, [...config.flags, '--no-warnings', '--input-type=module', '-e', config.script]);
+    if (run.status !== 0) throw new Error(`cold start ${config.key}: ${brief(run.stderr)}`);
+    config.runs.push(JSON.parse(run.stdout.toString()));
+  }
+}
+const loadAfterCold = loadavg()[0];
+const cold = {};
+for (const {key, runs} of coldConfigs) {
+  if (!runs.every((r) => r.valid)) throw new Error(`cold start ${key}: the form is not valid`);
+  cold[key] = {
+    boot: median(runs.map((r) => r.start)), importMs: median(runs.map((r) => r.imported - r.start)),
+    toResult: median(runs.map((r) => r.result - r.start)), processToResult: median(runs.map((r) => r.result)),
+    toResultSorted: runs.map((r) => r.result - r.start).sort((a, b) => a - b),
+  };
 }
 const warmPhone = timeEach(() => { sink += v.validate(fullForm).valid; });
 const warmNoPhone = timeEach(() => { sink += v.validate(noPhoneForm).valid; });
@@ -434,7 +443,10 @@ rows need not add up exactly.
 \`--single-threaded\` keeps V8 from compiling in background threads: on this 2-core machine,
 shared with other work, those threads (Wasm tier-up for veto, JS optimization for the JS stack)
 compete with the main thread for the cores, so the default rows also measure that contention,
-and the single-threaded rows the work a first result needs.
+and the single-threaded rows the work a first result needs. The eight configurations (four rows, with and without a phone) took
+turns, ${coldRuns} rounds; load average (1 min) ${loadBeforeCold.toFixed(2)} before the rounds, ${loadAfterCold.toFixed(2)} after.
+veto with a phone, \`import\` → first result, over its ${coldRuns} processes: fastest
+${ms(cold['veto.phone'].toResultSorted[0])} ms, quartiles ${[0.25, 0.5, 0.75].map((q) => ms(cold['veto.phone'].toResultSorted[Math.floor(q * coldRuns)])).join(' / ')} ms, slowest ${ms(cold['veto.phone'].toResultSorted[coldRuns - 1])} ms.
 
 Node itself takes ${ms(cold['veto.phone'].boot)} ms from process start to the first line of the script. \`import\` alone: veto
 ${ms(cold['veto.phone'].importMs)} ms, JS stack ${ms(cold['js.phone'].importMs)} ms. Warm, the same form takes ${us(warmPhone)} µs with the phone and
