@@ -97,54 +97,31 @@ std::string name_key(std::string_view text) {
   return without_marks(fold(text));
 }
 
-// Name keys made from the keys of single code points, for the ~3,900 names of the index:
-// two ICU normalizations per name were ~17 ms of a cold start in WebAssembly, and the
-// names hold only ~400 different non-ASCII code points. This gives name_key's answer
-// exactly. NFKC_Casefold maps each code point on its own, and NFD of the result is the
-// canonical decomposition of those mappings with its combining marks (canonical combining
-// class above 0) put in order; a key then drops the nonspacing marks. When every such mark
-// is nonspacing, the reordering only moves characters that are dropped, so a string's key
-// is its code points' keys, concatenated. A code point that brings a spacing combining
-// mark (none in the names today) sends its names the whole way through ICU instead.
-class name_key_builder {
- public:
-  std::string key(std::string_view name) {
-    std::string out;
-    for (std::size_t pos = 0; pos < name.size();) {
-      const std::size_t start = pos;
-      const char32_t cp = utf8::next(name, pos);
-      if (cp < 0x80) {
-        out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
-        continue;
-      }
-      // The 26 locales write their names in Latin, Greek and Cyrillic, all below U+0800.
-      if (cp >= piece_count) return name_key(name);
-      if (state_[cp] == unknown) {
-        state_[cp] = piece_of(name.substr(start, pos - start), pieces_[cp]) ? piece : whole;
-      }
-      if (state_[cp] == whole) return name_key(name);
-      out += pieces_[cp];
+// The key of a name of the table, made from the keys of its code points that the generator
+// took from ICU (country_key_pieces): two ICU normalizations per name were ~17 ms of a cold
+// start in WebAssembly, and making the ~400 code points' keys with ICU at run time was
+// still ~5% of one. This gives name_key's answer exactly. NFKC_Casefold maps each code
+// point on its own, and NFD of the result is the canonical decomposition of those mappings
+// with its combining marks (canonical combining class above 0) put in order; a key then
+// drops the nonspacing marks. When every such mark is nonspacing, the reordering only moves
+// characters that are dropped, so a string's key is its code points' keys, concatenated.
+// A code point that brings a spacing combining mark has no piece (none in the names today)
+// and sends its names the whole way through ICU instead.
+std::string table_name_key(std::string_view name) {
+  std::string out;
+  for (std::size_t pos = 0; pos < name.size();) {
+    const char32_t cp = utf8::next(name, pos);
+    if (cp < 0x80) {
+      out += static_cast<char>(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+      continue;
     }
-    return out;
+    const auto* end = std::end(country_key_piece_points);
+    const auto* found = std::lower_bound(std::begin(country_key_piece_points), end, cp);
+    if (found == end || *found != cp) return name_key(name);
+    out += country_key_pieces[found - std::begin(country_key_piece_points)];
   }
-
- private:
-  // Sets `key` to the key of one code point; false if it cannot be concatenated (see above).
-  static bool piece_of(std::string_view code_point, std::string& key) {
-    const std::string parts = decomposed(fold(code_point));
-    for (std::size_t pos = 0; pos < parts.size();) {
-      const auto cp = static_cast<UChar32>(utf8::next(parts, pos));
-      if (u_getCombiningClass(cp) != 0 && u_charType(cp) != U_NON_SPACING_MARK) return false;
-    }
-    key = drop_nonspacing_marks(parts);
-    return true;
-  }
-
-  static constexpr char32_t piece_count = 0x800;
-  enum : std::uint8_t { unknown, piece, whole };
-  std::vector<std::uint8_t> state_ = std::vector<std::uint8_t>(piece_count, unknown);
-  std::vector<std::string> pieces_ = std::vector<std::string>(piece_count);
-};
+  return out;
+}
 
 bool is_lower_letters(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
@@ -224,12 +201,11 @@ class country_index {
     }
   }
 
-  // The name keys of ~3,900 names (see name_key_builder), once most of a validator's
+  // The name keys of ~3,900 names (see table_name_key), once most of a validator's
   // start-up when done eagerly. A page submits codes from its dropdown, so the keys are
   // made on the first lookup by name instead; call_once keeps that safe across threads.
   const std::unordered_map<std::string, std::size_t>& names() const {
     std::call_once(names_built_, [this] {
-      name_key_builder keys;
       for (std::size_t row = 0; row < country_count; ++row) {
         std::string_view names[country_locale_count];
         std::string_view rest = country_table[row].names;
@@ -238,7 +214,7 @@ class country_index {
           rest.remove_prefix(names[column].size() + 1);
           // Most names recur in several locales; each needs its key only once.
           if (std::find(names, names + column, names[column]) != names + column) continue;
-          const auto [entry, added] = names_.emplace(keys.key(names[column]), row);
+          const auto [entry, added] = names_.emplace(table_name_key(names[column]), row);
           if (!added && entry->second != row) entry->second = ambiguous;
         }
       }

@@ -14,10 +14,12 @@
 // what the field relies on: the output is proven, not just produced.
 #include <unicode/coll.h>
 #include <unicode/locid.h>
+#include <unicode/normalizer2.h>
 #include <unicode/region.h>
 #include <unicode/uloc.h>
 #include <unicode/ulocdata.h>
 #include <unicode/uniset.h>
+#include <unicode/unistr.h>
 #include <unicode/ures.h>
 #include <unicode/uversion.h>
 
@@ -257,6 +259,47 @@ std::vector<std::size_t> collation_order(const std::vector<country>& countries,
   return order;
 }
 
+// The name key (SPEC section 3: NFKC_Casefold, then NFD without its nonspacing marks) of
+// each non-ASCII code point of the names, for country.cpp's table_name_key, which makes a
+// name's key from its code points' keys without calling ICU. That is exact when every
+// combining mark a code point brings is nonspacing (the marks are dropped, so their order
+// does not matter); a code point that brings another mark is left out, and its names take
+// ICU's whole way at run time (none in CLDR 42's names).
+std::map<UChar32, std::string> key_pieces(const std::vector<country>& countries) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  check(status, "NFKC_Casefold and NFD");
+  std::set<UChar32> points;
+  for (const country& entry : countries) {
+    for (const std::string& name : entry.names) {
+      const icu::UnicodeString text = icu::UnicodeString::fromUTF8(name);
+      for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
+        if (text.char32At(i) >= 0x80) points.insert(text.char32At(i));
+      }
+    }
+  }
+  std::map<UChar32, std::string> out;
+  for (const UChar32 point : points) {
+    if (point > 0xFFFF) fail("a name holds a code point beyond the BMP");
+    const icu::UnicodeString parts =
+        nfd->normalize(fold->normalize(icu::UnicodeString(point), status), status);
+    check(status, "a code point's key");
+    icu::UnicodeString kept;
+    bool concatenable = true;
+    for (int32_t i = 0; i < parts.length(); i = parts.moveIndex32(i, 1)) {
+      const UChar32 part = parts.char32At(i);
+      if (u_charType(part) == U_NON_SPACING_MARK) continue;
+      if (u_getCombiningClass(part) != 0) concatenable = false;
+      kept.append(part);
+    }
+    if (!concatenable) continue;
+    std::string key;
+    out[point] = kept.toUTF8String(key);
+  }
+  return out;
+}
+
 // What ends each name in a country's string of names (no CLDR 42 name holds it).
 const std::string name_end = "|";
 
@@ -316,6 +359,22 @@ std::string render(const std::vector<country>& countries,
     out << "    {" << literal(from) << ", " << literal(to) << "},\n";
   }
   out << "};\n\n";
+  const std::map<UChar32, std::string> pieces = key_pieces(countries);
+  out << "// The name key of each non-ASCII code point of the names (NFKC_Casefold, then NFD\n"
+      << "// without its nonspacing marks), by code point, for table_name_key.\n";
+  out << "inline constexpr std::size_t country_key_piece_count = " << pieces.size() << ";\n";
+  out << "constexpr std::uint16_t country_key_piece_points[country_key_piece_count] = {";
+  std::size_t column = 0;
+  for (const auto& [point, key] : pieces) {
+    out << (column++ % 12 == 0 ? "\n    " : " ") << point << ",";
+  }
+  out << "\n};\n";
+  out << "constexpr std::string_view country_key_pieces[country_key_piece_count] = {";
+  column = 0;
+  for (const auto& [point, key] : pieces) {
+    out << (column++ % 12 == 0 ? "\n    " : " ") << literal(key) << ",";
+  }
+  out << "\n};\n\n";
   out << "// Per locale, indices into `country_table` sorted by that locale's ICU collator on the\n"
       << "// display names.\n";
   out << "constexpr std::uint8_t country_order[country_locale_count][country_count] = {\n";
