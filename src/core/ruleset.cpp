@@ -175,6 +175,40 @@ constexpr std::int64_t max_text_count = 65536;
 
 }  // namespace
 
+ruleset default_ruleset() {
+  ruleset rules;
+  rules.id = "ai-training-objection";
+  rules.version = 1;
+  field_spec email;
+  email.name = "email";
+  email.kind = field_kind::email;
+  email.email.special_use_domains = default_special_use_domains;
+  email.email.popular_domains = default_popular_domains;
+  field_spec country;
+  country.name = "country";
+  country.kind = field_kind::country;
+  country.country.eligible = default_eligible_countries;
+  field_spec phone;
+  phone.name = "phone";
+  phone.kind = field_kind::phone;
+  phone.required = false;
+  phone.phone.allowed_types = default_phone_types;
+  field_spec justification;
+  justification.name = "justification";
+  justification.kind = field_kind::text;
+  justification.text = {/*min_graphemes=*/20, /*max_graphemes=*/5000, /*min_words=*/3,
+                        /*require_meaningful=*/true};
+  field_spec details;
+  details.name = "details";
+  details.kind = field_kind::text;
+  details.required = false;
+  details.text = {/*min_graphemes=*/0, /*max_graphemes=*/10000, /*min_words=*/0,
+                  /*require_meaningful=*/false};
+  rules.fields = {std::move(email), std::move(country), std::move(phone), std::move(justification),
+                  std::move(details)};
+  return rules;
+}
+
 loaded_ruleset load_ruleset(std::string_view json_text) {
   loaded_ruleset out;
   const json document = json::parse(json_text.begin(), json_text.end(), nullptr,

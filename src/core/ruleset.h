@@ -68,6 +68,11 @@ struct loaded_ruleset {
 
 loaded_ruleset load_ruleset(std::string_view json_text);
 
+// src/data/ruleset.json as load_ruleset reads it, built without parsing JSON: a validator's
+// cold start in WebAssembly otherwise compiles and runs the JSON parser only for this
+// (~4% of its main-thread work). tests/unit/api_test.cpp checks the two agree.
+ruleset default_ruleset();
+
 // The ruleset with every option spelled out, as compact JSON.
 std::string to_json(const ruleset& rules);
 

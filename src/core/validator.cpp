@@ -175,7 +175,9 @@ std::string_view validator::default_ruleset_json() {
 }
 
 loaded_validator validator::from_default_ruleset() {
-  return from_ruleset(default_ruleset_json());
+  loaded_validator out;
+  out.value.reset(new validator(std::make_unique<impl>(default_ruleset())));
+  return out;
 }
 
 result validator::validate_json(std::string_view document, std::string_view locale) const {

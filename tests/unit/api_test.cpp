@@ -22,6 +22,16 @@ std::string first_error(const veto::result& r) {
   return r.form_errors.empty() ? "" : r.form_errors[0].code;
 }
 
+// from_default_ruleset builds src/data/ruleset.json's ruleset without parsing it; it must be
+// the ruleset that loading the file gives, option for option.
+TEST(api, the_default_ruleset_is_the_one_its_json_gives) {
+  const auto parsed = veto::validator::from_ruleset(veto::validator::default_ruleset_json());
+  ASSERT_TRUE(parsed.value) << parsed.error;
+  EXPECT_EQ(default_validator().ruleset_json(), parsed.value->ruleset_json());
+  EXPECT_EQ(default_validator().validate_json(R"({"email":"a@b"})").to_json(),
+            parsed.value->validate_json(R"({"email":"a@b"})").to_json());
+}
+
 TEST(api, result_json_has_the_contract_shape_byte_for_byte) {
   const auto r = default_validator().validate_json(
       R"({"email":"anna@exämple.de","country":"de","phone":"+33 6 12 34 56 78",)"
