@@ -17,7 +17,8 @@ function loadVetoModule() {
       const options = {};
       if (vetoIsNode) {
         // Node's fetch cannot read file: URLs, so hand the bytes over directly.
-        const {readFile} = await import('node:fs/promises');
+        const {readFile} = typeof process.getBuiltinModule === 'function' ?
+            process.getBuiltinModule('node:fs/promises') : await import('node:fs/promises');
         options.wasmBinary = await readFile(new URL('veto.wasm', import.meta.url));
       }
       return createVetoModule(options);
