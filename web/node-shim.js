@@ -3,17 +3,17 @@
 // defines them under Node only, so the very same file also runs in browsers untouched.
 const vetoIsNode = typeof process === 'object' && typeof process.versions === 'object' &&
     typeof process.versions.node === 'string';
-// The glue requires only Node's own modules (fs, path): process.getBuiltinModule (Node
-// 20.16 and later) hands them over without importing node:module for createRequire, which
-// was ~2 ms of a cold start.
+// The glue requires only Node's own modules (fs, path), and web/veto-api.js its fs/promises:
+// process.getBuiltinModule (Node 20.16 and later) hands them over without importing
+// node:module for createRequire, which was ~2 ms of a cold start.
 let require, __filename, __dirname;
 if (vetoIsNode) {
-  const [{createRequire}, {fileURLToPath}, {dirname}] =
-      typeof process.getBuiltinModule === 'function' ?
-      [{createRequire: () => (id) => process.getBuiltinModule(id)},
-       process.getBuiltinModule('node:url'), process.getBuiltinModule('node:path')] :
-      await Promise.all([import('node:module'), import('node:url'), import('node:path')]);
-  require = createRequire(import.meta.url);
-  __filename = fileURLToPath(import.meta.url);
-  __dirname = dirname(__filename);
+  if (typeof process.getBuiltinModule === 'function') {
+    require = (id) => process.getBuiltinModule(id);
+  } else {
+    const {createRequire} = await import('node:module');
+    require = createRequire(import.meta.url);
+  }
+  __filename = require('node:url').fileURLToPath(import.meta.url);
+  __dirname = require('node:path').dirname(__filename);
 }

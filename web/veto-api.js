@@ -17,8 +17,7 @@ function loadVetoModule() {
       const options = {};
       if (vetoIsNode) {
         // Node's fetch cannot read file: URLs, so hand the bytes over directly.
-        const {readFile} = typeof process.getBuiltinModule === 'function' ?
-            process.getBuiltinModule('node:fs/promises') : await import('node:fs/promises');
+        const {readFile} = require('node:fs/promises');  // web/node-shim.js's require
         options.wasmBinary = await readFile(new URL('veto.wasm', import.meta.url));
       }
       return createVetoModule(options);

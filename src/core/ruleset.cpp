@@ -173,39 +173,45 @@ const char* kind_name(field_kind kind) {
 // A text field may hold 64 KiB, so no limit above that many clusters or words can bind.
 constexpr std::int64_t max_text_count = 65536;
 
+// A field of `kind` with every option at its default (SPEC section 4): the loader reads a
+// field's options over these, and default_ruleset starts from them.
+field_spec default_field(std::string name, field_kind kind) {
+  field_spec field;
+  field.name = std::move(name);
+  field.kind = kind;
+  switch (kind) {
+    case field_kind::email:
+      field.email.special_use_domains = default_special_use_domains;
+      field.email.popular_domains = default_popular_domains;
+      break;
+    case field_kind::country:
+      field.country.eligible = default_eligible_countries;
+      break;
+    case field_kind::phone:
+      field.required = false;
+      field.phone.allowed_types = default_phone_types;
+      break;
+    case field_kind::text:
+      field.required = false;
+      break;
+  }
+  return field;
+}
+
 }  // namespace
 
 ruleset default_ruleset() {
   ruleset rules;
   rules.id = "ai-training-objection";
   rules.version = 1;
-  field_spec email;
-  email.name = "email";
-  email.kind = field_kind::email;
-  email.email.special_use_domains = default_special_use_domains;
-  email.email.popular_domains = default_popular_domains;
-  field_spec country;
-  country.name = "country";
-  country.kind = field_kind::country;
-  country.country.eligible = default_eligible_countries;
-  field_spec phone;
-  phone.name = "phone";
-  phone.kind = field_kind::phone;
-  phone.required = false;
-  phone.phone.allowed_types = default_phone_types;
-  field_spec justification;
-  justification.name = "justification";
-  justification.kind = field_kind::text;
+  field_spec justification = default_field("justification", field_kind::text);
+  justification.required = true;
   justification.text = {/*min_graphemes=*/20, /*max_graphemes=*/5000, /*min_words=*/3,
                         /*require_meaningful=*/true};
-  field_spec details;
-  details.name = "details";
-  details.kind = field_kind::text;
-  details.required = false;
-  details.text = {/*min_graphemes=*/0, /*max_graphemes=*/10000, /*min_words=*/0,
-                  /*require_meaningful=*/false};
-  rules.fields = {std::move(email), std::move(country), std::move(phone), std::move(justification),
-                  std::move(details)};
+  rules.fields = {default_field("email", field_kind::email),
+                  default_field("country", field_kind::country),
+                  default_field("phone", field_kind::phone), std::move(justification),
+                  default_field("details", field_kind::text)};
   return rules;
 }
 
@@ -253,21 +259,17 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
       options.fail("name", "\"" + field.name + "\" is used by an earlier field");
     }
     if (kind == "email") {
-      field.kind = field_kind::email;
-      field.email.special_use_domains = default_special_use_domains;
-      field.email.popular_domains = default_popular_domains;
+      field = default_field(field.name, field_kind::email);
       options.boolean("allow_smtputf8", field.email.allow_smtputf8);
       options.boolean("allow_quoted_local", field.email.allow_quoted_local);
       options.boolean("allow_domain_literal", field.email.allow_domain_literal);
       options.domains("special_use_domains", field.email.special_use_domains);
       options.domains("popular_domains", field.email.popular_domains);
     } else if (kind == "country") {
-      field.kind = field_kind::country;
-      field.country.eligible = default_eligible_countries;
+      field = default_field(field.name, field_kind::country);
       options.countries("eligible", field.country.eligible);
     } else if (kind == "text") {
-      field.kind = field_kind::text;
-      field.required = false;
+      field = default_field(field.name, field_kind::text);
       text_options& text = field.text;
       options.count("min_graphemes", text.min_graphemes, 0, max_text_count);
       options.count("max_graphemes", text.max_graphemes, 1, max_text_count);
@@ -282,9 +284,7 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
                                       std::to_string(text.max_graphemes) + "): no text fits");
       }
     } else if (kind == "phone") {
-      field.kind = field_kind::phone;
-      field.required = false;
-      field.phone.allowed_types = default_phone_types;
+      field = default_field(field.name, field_kind::phone);
       options.string("country_field", field.phone.country_field, /*required=*/false);
       options.phone_types("allowed_types", field.phone.allowed_types);
     } else {
