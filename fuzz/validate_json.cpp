@@ -13,12 +13,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const auto loaded = veto::validator::from_default_ruleset();
   static const char* const locales[] = {"en", "de", "pl", "ga", "mt"};
   const std::string_view line(reinterpret_cast<const char*>(data), size);
-  const veto::result r = loaded.value->validate_json(line, locales[size % 5]);
-  const auto parsed = nlohmann::json::parse(r.to_json(), nullptr, /*allow_exceptions=*/false);
+  const veto::result r = loaded.validate_json(line, locales[size % 5]);
+  const auto parsed = nlohmann::json::parse(veto::to_json(r), nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object()) std::abort();  // always valid JSON
   const bool has_form_error = !r.form_errors.empty();
   if (has_form_error && !r.fields.empty()) std::abort();  // a document error leaves fields empty
-  if (!has_form_error && r.fields.size() != loaded.value->field_names().size()) std::abort();
+  if (!has_form_error && r.fields.size() != loaded.fields().size()) std::abort();
   for (const auto& field : r.fields) {
     if (!field.errors.empty() && (!field.warnings.empty() || field.value)) std::abort();
     for (const auto& e : field.errors) {

@@ -6,16 +6,21 @@
 //
 //   #include <veto/veto.h>
 //
-//   veto::loaded_validator loaded = veto::validator::from_default_ruleset();
-//   const veto::validator& v = *loaded.value;          // the default never fails to load
+//   const veto::validator v = veto::validator::from_default_ruleset();
 //   veto::result r = v.validate_json(R"({"email":"anna@exämple.de"})", "de");
-//   std::string line = r.to_json();                   // compact, key-ordered, one line
+//   std::string line = veto::to_json(r);              // compact, key-ordered, one line
 //
-// Errors are values: nothing here throws, and bad input is reported in the result with a
-// stable code (`form.json`, `email.no_at`, ...), never as a crash.
+//   veto::expected<veto::validator> custom = veto::validator::from_ruleset(text);
+//   if (!custom) return fail(custom.error());        // "fields[0].kind: ..."
+//
+// Errors are values: nothing here throws (but for std::bad_alloc when memory runs out),
+// bad input is reported in the result with a stable code (`form.json`, `email.no_at`, ...),
+// never as a crash, and a ruleset that cannot be loaded is an expected's error.
+// docs/architecture.md shows the layers behind this header.
 #ifndef VETO_VETO_H
 #define VETO_VETO_H
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -25,9 +30,21 @@
 #include <variant>
 #include <vector>
 
+#include "veto/expected.h"
+
 namespace veto {
 
 inline constexpr std::string_view version = "0.1.0";
+
+// The limits of the contract (docs: SPEC section 1), for callers that read input before
+// veto sees it (a server's body limit, a CLI's line limit) and want the same numbers.
+inline constexpr std::size_t max_document_bytes = 1024 * 1024;  // one JSON document
+inline constexpr std::size_t max_field_bytes = 64 * 1024;       // one member's string
+
+// The locales veto has messages for (one catalog each in src/data/messages/), sorted, e.g.
+// {"bg", "cs", ..., "sv"}. Any tag is accepted where a locale is asked for and negotiated
+// to one of these (validator::message_locale).
+const std::vector<std::string_view>& supported_locales();
 
 // A scalar as it appears in `params` and `info`: null, a boolean, an integer or a string.
 using scalar = std::variant<std::monostate, bool, std::int64_t, std::string>;
@@ -62,8 +79,6 @@ struct result {
   std::vector<issue> form_errors;
   std::vector<issue> form_warnings;
 
-  // The result as compact JSON with keys in the contract's order (no trailing newline).
-  std::string to_json() const;
 };
 
 // One top-level member of a form, as a caller hands it over without JSON: the member's
@@ -83,23 +98,26 @@ struct country_entry {
   bool eligible = false;
 };
 
-class validator;
+// The kinds of field a ruleset can have (SPEC section 2).
+enum class field_kind : std::uint8_t { email, country, phone, text };
 
-// The outcome of loading a ruleset: a validator, or a message naming the bad place.
-struct loaded_validator {
-  std::unique_ptr<validator> value;  // null when loading failed
-  std::string error;                 // e.g. "fields[0].min_graphemes: must be ..."
-  explicit operator bool() const noexcept { return value != nullptr; }
+// One field of a ruleset, as a page or a server needs to know it.
+struct field_description {
+  std::string name;
+  field_kind kind = field_kind::email;
+  bool required = true;
 };
 
 // A validator for one ruleset. Immutable after loading; `validate*` are const and safe to
-// call from several threads at once.
+// call from several threads at once. Movable; a moved-from validator may only be destroyed
+// or assigned to.
 class validator {
  public:
-  // Loads a ruleset (SPEC section 4) from JSON text. Never throws.
-  static loaded_validator from_ruleset(std::string_view ruleset_json);
-  // The ruleset that ships with veto (`ai-training-objection`, version 1).
-  static loaded_validator from_default_ruleset();
+  // Loads a ruleset (SPEC section 4) from JSON text: a validator, or a message naming the
+  // bad place, e.g. "fields[0].min_graphemes: must be ...".
+  static expected<validator> from_ruleset(std::string_view ruleset_json);
+  // The ruleset that ships with veto (`ai-training-objection`, version 1); it always loads.
+  static validator from_default_ruleset();
   // The default ruleset's JSON text, e.g. to serve it or to derive another from it.
   static std::string_view default_ruleset_json();
 
@@ -124,17 +142,18 @@ class validator {
 
   // The ruleset as loaded, with every default filled in, as compact JSON.
   const std::string& ruleset_json() const noexcept;
-  // The field names of the ruleset, in order.
-  std::vector<std::string> field_names() const;
+  // The fields of the ruleset, in order.
+  std::vector<field_description> fields() const;
 
   ~validator();
+  validator(validator&&) noexcept;
+  validator& operator=(validator&&) noexcept;
   validator(const validator&) = delete;
   validator& operator=(const validator&) = delete;
 
-  struct impl;
-
  private:
-  explicit validator(std::unique_ptr<impl> state);
+  struct impl;
+  explicit validator(std::unique_ptr<impl> state) noexcept;
   std::unique_ptr<impl> state_;
 };
 
@@ -142,11 +161,13 @@ class validator {
 // reads every region's metadata: ~140 ms in Wasm, a few ms natively). Optional; thread-safe.
 void warm_up();
 
-// A country list as a compact JSON array of {"code","name","eligible"} objects.
-std::string to_json(const std::vector<country_entry>& countries);
-
-// Serializes one field result as the object it is inside `fields` of a result.
+// JSON, compact, keys in the contract's order, no trailing newline, the same bytes in both
+// builds: a result as SPEC section 3 gives it (one CLI output line);
+std::string to_json(const result& verdict);
+// one field result as the object it is inside `fields` of a result;
 std::string to_json(const field_result& field);
+// a country list as an array of {"code","name","eligible"} objects.
+std::string to_json(const std::vector<country_entry>& countries);
 
 }  // namespace veto
 

@@ -2,11 +2,11 @@
 
 #include <cstdio>
 #include <exception>
-#include <nlohmann/json.hpp>
 #include <string_view>
 
 #include "bytes.h"
 #include "http_fields.h"
+#include "json_writer.h"
 #include "urlencoded.h"
 
 namespace veto_server {
@@ -23,14 +23,10 @@ using httplib::Request;
 using httplib::Response;
 
 constexpr std::size_t dynamic_compression_threshold = 1024;
+static_assert(max_body_bytes == 1024 * 1024, "the 413 messages below say 1 MiB");
 
 bool is_api(const Request& req) {
   return req.path.rfind("/api/", 0) == 0 || req.path == "/api";
-}
-
-// A JSON string literal, escaped by nlohmann/json (ill-formed UTF-8 would become U+FFFD).
-void append_json_string(std::string_view text, std::string& out) {
-  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Sends a body made for this response, compressed when it is worth it. The library's own
@@ -95,11 +91,14 @@ status_names names_of(int status) {
 void send_error(const Request& req, Response& res, int status, const char* code,
                 std::string_view message) {
   if (is_api(req)) {
-    std::string body = "{\"error\":{\"code\":";
-    append_json_string(code, body);
-    body += ",\"message\":";
-    append_json_string(message, body);
-    body += "}}";
+    std::string body;
+    veto::json_writer w(body);
+    w.begin_object();
+    w.key("error"), w.begin_object();
+    w.key("code"), w.string(code);
+    w.key("message"), w.string(message);
+    w.end_object();
+    w.end_object();
     send(res, status, "application/json", std::move(body));
   } else {
     std::string body = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>";
@@ -156,13 +155,7 @@ void send_entity(const Request& req, Response& res, const cached_entity& entity)
 }
 
 // The methods a path answers to, for 405's Allow; empty for paths that do not exist.
-std::string allowed_methods(const app_state& state, const std::string& path) {
-  if (path == "/api/validate" || path == "/api/objections" || path == "/objections") return "POST";
-  if (path == "/" || path == "/received" || path == "/api/ruleset" || state.files.find(path)) {
-    return "GET, HEAD";
-  }
-  return "";
-}
+std::string allowed_methods(const app_state& state, const std::string& path);
 
 void send_not_allowed(const app_state& state, const Request& req, Response& res) {
   leave_body_unread(req);
@@ -244,19 +237,39 @@ std::string api_locale(const Request& req) {
 
 // The result's values as stored: {"email":"…","phone":null,…}.
 std::string stored_fields(const veto::result& result) {
-  std::string out = "{";
+  std::string out;
+  veto::json_writer w(out);
+  w.begin_object();
   for (const veto::field_result& field : result.fields) {
-    if (out.size() > 1) out.push_back(',');
-    append_json_string(field.name, out);
-    out.push_back(':');
+    w.key(field.name);
     if (field.value) {
-      append_json_string(*field.value, out);
+      w.string(*field.value);
     } else {
-      out += "null";
+      w.null();
     }
   }
-  out.push_back('}');
+  w.end_object();
   return out;
+}
+
+// Stores a valid objection and answers with what the store says. The two ways of sending
+// one show a receipt differently (`show_receipt(receipt, newly_stored)`: the API's JSON,
+// the page's redirect) and word a reused key for their readers; the rest is the same.
+template <class ShowReceipt>
+void store_and_answer(app_state& state, const Request& req, Response& res, objection item,
+                      std::string_view key_reused_message, ShowReceipt show_receipt) {
+  const store_outcome outcome = state.store.store(std::move(item));
+  switch (outcome.status) {
+    case store_outcome::kind::stored:
+    case store_outcome::kind::replayed:
+      if (outcome.status == store_outcome::kind::replayed)
+        res.set_header("Idempotent-Replayed", "true");
+      return show_receipt(outcome.receipt, outcome.status == store_outcome::kind::stored);
+    case store_outcome::kind::conflict:
+      return send_error(req, res, 409, "http.idempotency_conflict", key_reused_message);
+    case store_outcome::kind::failed:
+      return send_error(req, res, 500, "The objection could not be stored. Please try again.");
+  }
 }
 
 objection to_objection(const veto::result& result, std::optional<std::string> key,
@@ -309,7 +322,7 @@ void handle_api_validate(app_state& state, const Request& req, Response& res,
   const std::optional<std::string> body = read_body(req, res, reader, "application/json");
   if (!body) return;
   send(res, 200, "application/json",
-       state.validator.validate_json(*body, api_locale(req)).to_json());
+       veto::to_json(state.validator.validate_json(*body, api_locale(req))));
 }
 
 void handle_api_objections(app_state& state, const Request& req, Response& res,
@@ -327,27 +340,23 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
   const std::optional<std::string> body = read_body(req, res, reader, "application/json");
   if (!body) return;
   const veto::result result = state.validator.validate_json(*body, api_locale(req));
-  if (!result.valid)
-    return send(res, 422, "application/json", "{\"result\":" + result.to_json() + "}");
-  const store_outcome outcome = state.store.store(to_objection(result, key, *body));
-  switch (outcome.status) {
-    case store_outcome::kind::stored:
-    case store_outcome::kind::replayed: {
-      std::string json = "{\"receipt\":";
-      append_json_string(outcome.receipt, json);
-      json += ",\"result\":" + result.to_json() + "}";
-      res.set_header("Location", "/received?receipt=" + outcome.receipt);
-      if (outcome.status == store_outcome::kind::replayed)
-        res.set_header("Idempotent-Replayed", "true");
-      return send(res, outcome.status == store_outcome::kind::stored ? 201 : 200,
-                  "application/json", std::move(json));
-    }
-    case store_outcome::kind::conflict:
-      return send_error(req, res, 409, "http.idempotency_conflict",
-                        "This Idempotency-Key was already used for a different request.");
-    case store_outcome::kind::failed:
-      return send_error(req, res, 500, "The objection could not be stored. Please try again.");
-  }
+  // {"receipt":"…","result":{…}} once stored; {"result":{…}} when invalid.
+  const auto answer = [&result](const std::string* receipt) {
+    std::string json;
+    veto::json_writer w(json);
+    w.begin_object();
+    if (receipt) w.key("receipt"), w.string(*receipt);
+    w.key("result"), w.raw(veto::to_json(result));
+    w.end_object();
+    return json;
+  };
+  if (!result.valid) return send(res, 422, "application/json", answer(nullptr));
+  store_and_answer(state, req, res, to_objection(result, key, *body),
+                   "This Idempotency-Key was already used for a different request.",
+                   [&](const std::string& receipt, bool newly_stored) {
+                     res.set_header("Location", "/received?receipt=" + receipt);
+                     send(res, newly_stored ? 201 : 200, "application/json", answer(&receipt));
+                   });
 }
 
 void handle_page_submission(app_state& state, const Request& req, Response& res,
@@ -374,23 +383,50 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
     }
     key = submission.idempotency_key;
   }
-  const store_outcome outcome = state.store.store(to_objection(result, key, *body));
-  switch (outcome.status) {
-    case store_outcome::kind::stored:
-    case store_outcome::kind::replayed:
-      if (outcome.status == store_outcome::kind::replayed)
-        res.set_header("Idempotent-Replayed", "true");
-      res.set_header("Location", "/received?receipt=" + outcome.receipt + "&lang=" + locale);
-      return send(res, 303, "text/html; charset=utf-8",
-                  "<!doctype html>\n<p><a href=\"/received?receipt=" + outcome.receipt +
-                      "&amp;lang=" + locale + "\">Received</a></p>\n");
-    case store_outcome::kind::conflict:
-      return send_error(req, res, 409,
-                        "This form was already sent with other values. Please reload the page "
-                        "to send another objection.");
-    case store_outcome::kind::failed:
-      return send_error(req, res, 500, "The objection could not be stored. Please try again.");
+  store_and_answer(state, req, res, to_objection(result, key, *body),
+                   "This form was already sent with other values. Please reload the page to "
+                   "send another objection.",
+                   [&](const std::string& receipt, bool) {
+                     res.set_header("Location", "/received?receipt=" + receipt + "&lang=" + locale);
+                     send(res, 303, "text/html; charset=utf-8",
+                          "<!doctype html>\n<p><a href=\"/received?receipt=" + receipt +
+                              "&amp;lang=" + locale + "\">Received</a></p>\n");
+                   });
+}
+
+void handle_ruleset(app_state& state, const Request& req, Response& res) {
+  send_entity(req, res, *state.ruleset);
+}
+
+// Every route but the static files, in one table: the dispatch and 405's Allow read it.
+using get_handler = void (*)(app_state&, const Request&, Response&);
+using post_handler = void (*)(app_state&, const Request&, Response&, const ContentReader&);
+struct route {
+  std::string_view path;
+  get_handler get;    // also HEAD
+  post_handler post;
+};
+constexpr route routes[] = {
+    {"/", handle_index, nullptr},
+    {"/received", handle_received, nullptr},
+    {"/api/ruleset", handle_ruleset, nullptr},
+    {"/api/validate", nullptr, handle_api_validate},
+    {"/api/objections", nullptr, handle_api_objections},
+    {"/objections", nullptr, handle_page_submission},
+};
+
+const route* find_route(std::string_view path) {
+  for (const route& r : routes) {
+    if (r.path == path) return &r;
   }
+  return nullptr;
+}
+
+std::string allowed_methods(const app_state& state, const std::string& path) {
+  if (const route* r = find_route(path)) {
+    return r->get && r->post ? "GET, HEAD, POST" : r->get ? "GET, HEAD" : "POST";
+  }
+  return state.files.find(path) ? "GET, HEAD" : "";
 }
 
 }  // namespace
@@ -426,16 +462,12 @@ void install_routes(http_server& server, app_state& state) {
 
   server.Get(".*", [&state](const Request& req, Response& res) {
     if (announces_body(req)) leave_body_unread(req);
-    if (req.path == "/") return handle_index(state, req, res);
-    if (req.path == "/received") return handle_received(state, req, res);
-    if (req.path == "/api/ruleset") return send_entity(req, res, *state.ruleset);
+    if (const route* r = find_route(req.path); r && r->get) return r->get(state, req, res);
     if (const cached_entity* file = state.files.find(req.path)) return send_entity(req, res, *file);
     send_not_allowed(state, req, res);
   });
   server.Post(".*", [&state](const Request& req, Response& res, const ContentReader& reader) {
-    if (req.path == "/api/validate") return handle_api_validate(state, req, res, reader);
-    if (req.path == "/api/objections") return handle_api_objections(state, req, res, reader);
-    if (req.path == "/objections") return handle_page_submission(state, req, res, reader);
+    if (const route* r = find_route(req.path); r && r->post) return r->post(state, req, res, reader);
     send_not_allowed(state, req, res);
   });
   const auto not_allowed = [&state](const Request& req, Response& res, const ContentReader&) {

@@ -15,7 +15,9 @@
 
 namespace veto_server {
 
-constexpr std::size_t max_body_bytes = 1024 * 1024;  // SPEC's document limit
+// A request body is one document: the contract's limit is the body's. The 413 answers say
+// "1 MiB" (app.cpp checks that they still tell the truth).
+constexpr std::size_t max_body_bytes = veto::max_document_bytes;
 
 // What the handlers share. Everything is read-only after start-up except the store and the
 // rate limiter, which are thread-safe.

@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,16 +25,6 @@ int fail(const std::string& message) {
   return exit_trouble;
 }
 
-// The locales of src/data/messages/, listed by the build (VETO_SERVER_LOCALES).
-std::vector<std::string> supported_locales() {
-  std::vector<std::string> locales;
-  std::stringstream list(VETO_SERVER_LOCALES);
-  for (std::string tag; std::getline(list, tag, ',');) {
-    if (!tag.empty()) locales.push_back(tag);
-  }
-  return locales;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,17 +32,17 @@ int main(int argc, char** argv) {
   options defaults;
   defaults.web_dir = VETO_SERVER_DEFAULT_WEB;
   defaults.dist_dir = VETO_SERVER_DEFAULT_DIST;
-  const parsed_options parsed =
+  const veto::expected<options> parsed =
       parse_options(std::vector<std::string>(argv + 1, argv + argc), defaults);
-  if (!parsed.error.empty()) {
-    std::fprintf(stderr, "veto-server: %s\n%s", parsed.error.c_str(), usage_text);
+  if (!parsed) {
+    std::fprintf(stderr, "veto-server: %s\n%s", parsed.error().c_str(), usage_text);
     return exit_usage;
   }
-  if (parsed.value.help) {
+  if (parsed->help) {
     std::fputs(usage_text, stdout);
     return 0;
   }
-  const options& o = parsed.value;
+  const options& o = *parsed;
 
   // SIGTERM and SIGINT are taken by a thread of their own (sigwait), so every other thread,
   // started below, inherits them blocked. SIGPIPE is ignored: a client going away is an
@@ -65,28 +54,25 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  const veto::loaded_validator loaded = veto::validator::from_default_ruleset();
-  if (!loaded) return fail("ruleset: " + loaded.error);
-  const veto::validator& validator = *loaded.value;
+  const veto::validator validator = veto::validator::from_default_ruleset();
   veto::warm_up();  // libphonenumber's one-time set-up, before the first visitor
 
-  const loaded_pages page = pages::load(o.web_dir, validator, supported_locales());
-  if (!page) return fail(page.error);
-  static_files files;
-  if (const std::string error = files.load(o.web_dir, o.dist_dir); !error.empty())
-    return fail(error);
-  if (!files.find("/veto.mjs") || !files.find("/veto.wasm")) {
+  const veto::expected<pages> page = pages::load(o.web_dir, validator);
+  if (!page) return fail(page.error());
+  const veto::expected<static_files> files = static_files::load(o.web_dir, o.dist_dir);
+  if (!files) return fail(files.error());
+  if (!files->find("/veto.mjs") || !files->find("/veto.wasm")) {
     return fail(
         o.dist_dir +
         ": no veto.mjs and veto.wasm (build them with scripts/build-wasm.sh, or pass --dist)");
   }
-  opened_store store = objection_store::open(o.db);
-  if (!store) return fail(store.error);
+  veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(o.db);
+  if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);
 
   app_state state{
-      validator, *page.value,
-      files,     *store.value,
+      validator, *page,
+      *files,    **store,
       limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json")};
   connection_limits limits;
   limits.header_timeout = o.header_timeout;
@@ -118,7 +104,7 @@ int main(int argc, char** argv) {
   const bool listened = server.listen_after_bind();
   if (!server.draining()) pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
-  store.value.reset();  // the writer commits what is queued; the WAL is checkpointed
+  store->reset();  // the writer commits what is queued; the WAL is checkpointed
   std::fprintf(stderr, "veto-server: stopped\n");
   return listened || server.draining() ? 0 : exit_trouble;
 }

@@ -90,27 +90,27 @@ sqlite3* open_connection(const std::string& path, std::string& error) {
 
 }  // namespace
 
-opened_store objection_store::open(const std::string& path) {
+veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std::string& path) {
   std::unique_ptr<objection_store> store(new objection_store());
   std::string error;
   store->writer_db_ = open_connection(path, error);
-  if (!store->writer_db_) return {nullptr, error};
+  if (!store->writer_db_) return veto::unexpected(std::move(error));
   // WAL: readers never block the writer; FULL: every COMMIT is fsynced before it returns,
   // so an acknowledged receipt survives a crash of the process and of the machine.
   {
     statement wal(store->writer_db_, "PRAGMA journal_mode=WAL");
     if (!wal || sqlite3_step(wal.get()) != SQLITE_ROW || wal.text(0) != "wal") {
-      return {nullptr,
-              "cannot switch " + path + " to WAL mode: " + sqlite3_errmsg(store->writer_db_)};
+      return veto::unexpected("cannot switch " + path +
+                              " to WAL mode: " + sqlite3_errmsg(store->writer_db_));
     }
   }
   if (!exec(store->writer_db_, "PRAGMA synchronous=FULL") || !exec(store->writer_db_, schema)) {
-    return {nullptr, "cannot set up " + path + ": " + sqlite3_errmsg(store->writer_db_)};
+    return veto::unexpected("cannot set up " + path + ": " + sqlite3_errmsg(store->writer_db_));
   }
   store->reader_db_ = open_connection(path, error);
-  if (!store->reader_db_) return {nullptr, error};
+  if (!store->reader_db_) return veto::unexpected(std::move(error));
   store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
-  return {std::move(store), ""};
+  return store;
 }
 
 objection_store::~objection_store() {

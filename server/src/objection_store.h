@@ -14,6 +14,8 @@
 #include <string>
 #include <thread>
 
+#include "veto/expected.h"
+
 struct sqlite3;
 
 namespace veto_server {
@@ -39,18 +41,11 @@ struct store_outcome {
   std::string receipt;
 };
 
-class objection_store;
-
-struct opened_store {
-  std::unique_ptr<objection_store> value;
-  std::string error;
-  explicit operator bool() const noexcept { return value != nullptr; }
-};
-
 class objection_store {
  public:
-  // Opens (creating if needed) the database at `path` and starts the writer thread.
-  static opened_store open(const std::string& path);
+  // Opens (creating if needed) the database at `path` and starts the writer thread. The
+  // error names the file and SQLite's reason.
+  static veto::expected<std::unique_ptr<objection_store>> open(const std::string& path);
 
   // Stores one objection, or finds the earlier one with the same idempotency key. Blocks
   // until the transaction holding it has committed (or failed). Thread-safe.

@@ -67,9 +67,9 @@ std::string parse_listen(const std::string& text, options& o) {
 
 }  // namespace
 
-parsed_options parse_options(const std::vector<std::string>& args, options defaults) {
-  parsed_options result{std::move(defaults), ""};
-  options& o = result.value;
+veto::expected<options> parse_options(const std::vector<std::string>& args, options defaults) {
+  options o = std::move(defaults);
+  std::string error;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
@@ -77,21 +77,20 @@ parsed_options parse_options(const std::vector<std::string>& args, options defau
       continue;
     }
     if (i + 1 >= args.size()) {
-      result.error =
-          arg.rfind("--", 0) == 0 ? arg + ": needs a value" : "unexpected argument: " + arg;
-      return result;
+      return veto::unexpected(arg.rfind("--", 0) == 0 ? arg + ": needs a value"
+                                                      : "unexpected argument: " + arg);
     }
     const std::string& value = args[++i];
     double number = 0;
     const auto seconds = [&](std::chrono::milliseconds& target) {
       if (!parse_number(value, number) || number <= 0 || number > 86400) {
-        result.error = arg + ": expected seconds (> 0)";
+        error = arg + ": expected seconds (> 0)";
         return;
       }
       target = std::chrono::milliseconds(static_cast<long long>(std::llround(number * 1000)));
     };
     if (arg == "--listen") {
-      result.error = parse_listen(value, o);
+      error = parse_listen(value, o);
     } else if (arg == "--db") {
       o.db = value;
     } else if (arg == "--web") {
@@ -100,12 +99,12 @@ parsed_options parse_options(const std::vector<std::string>& args, options defau
       o.dist_dir = value;
     } else if (arg == "--rate-limit") {
       if (!parse_number(value, number) || number > 1e9)
-        result.error = "--rate-limit: expected a number >= 0";
+        error = "--rate-limit: expected a number >= 0";
       o.rate_limit = number;
     } else if (arg == "--threads") {
       if (!parse_number(value, number) || number < 1 || number > 1024 ||
           number != std::floor(number)) {
-        result.error = "--threads: expected 1 to 1024";
+        error = "--threads: expected 1 to 1024";
       }
       o.threads = static_cast<std::size_t>(number);
     } else if (arg == "--header-timeout") {
@@ -115,11 +114,11 @@ parsed_options parse_options(const std::vector<std::string>& args, options defau
     } else if (arg == "--body-timeout") {
       seconds(o.body_timeout);
     } else {
-      result.error = "unknown option: " + arg;
+      error = "unknown option: " + arg;
     }
-    if (!result.error.empty()) return result;
+    if (!error.empty()) return veto::unexpected(std::move(error));
   }
-  return result;
+  return o;
 }
 
 }  // namespace veto_server

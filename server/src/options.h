@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "veto/expected.h"
+
 namespace veto_server {
 
 struct options {
@@ -22,12 +24,8 @@ struct options {
   bool help = false;
 };
 
-struct parsed_options {
-  options value;
-  std::string error;  // empty on success
-};
-
-parsed_options parse_options(const std::vector<std::string>& args, options defaults);
+// The options, or a message naming the bad one: "--threads: expected 1 to 1024".
+veto::expected<options> parse_options(const std::vector<std::string>& args, options defaults);
 
 extern const char* const usage_text;
 

@@ -35,7 +35,7 @@ std::optional<placeholder> parse_inside(std::string_view inside) {
 
 }  // namespace
 
-parsed_template page_template::parse(std::string_view text, const placeholder_check& check) {
+veto::expected<page_template> page_template::parse(std::string_view text, const placeholder_check& check) {
   page_template parsed;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -57,18 +57,18 @@ parsed_template page_template::parse(std::string_view text, const placeholder_ch
       slot = parse_inside(inside);
     }
     if (!slot) {
-      return {std::nullopt, "line " + std::to_string(line_of(text, open)) +
-                                ": malformed placeholder (expected {{name}} or {{name:arg}})"};
+      return veto::unexpected("line " + std::to_string(line_of(text, open)) +
+                              ": malformed placeholder (expected {{name}} or {{name:arg}})");
     }
     std::string problem = check(*slot);
     if (!problem.empty()) {
-      return {std::nullopt, "line " + std::to_string(line_of(text, open)) + ": {{" +
-                                std::string(inside) + "}}: " + problem};
+      return veto::unexpected("line " + std::to_string(line_of(text, open)) + ": {{" +
+                              std::string(inside) + "}}: " + problem);
     }
     parsed.pieces_.push_back({std::string(), std::move(slot)});
     pos = close + 2;
   }
-  return {std::move(parsed), std::string()};
+  return parsed;
 }
 
 void page_template::render(const std::function<void(const placeholder&, std::string&)>& fill,

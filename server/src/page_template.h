@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "veto/expected.h"
+
 namespace veto_server {
 
 // `{{name}}` has an empty arg; `{{t:page.title}}` has name "t" and arg "page.title".
@@ -24,10 +26,6 @@ struct template_piece {
   std::optional<placeholder> slot;
 };
 
-class page_template;
-
-struct parsed_template;
-
 // Says whether a placeholder is known: empty when it is, else why not.
 using placeholder_check = std::function<std::string(const placeholder&)>;
 
@@ -35,8 +33,9 @@ class page_template {
  public:
   // Placeholder syntax: `{{` NAME (`:` ARG)? `}}` with NAME of `a-z` and `_`, ARG of ASCII
   // letters, digits, `_`, `.` and `-`. Any other `{{` (also one never closed) is an error,
-  // as is a placeholder `check` refuses.
-  static parsed_template parse(std::string_view text, const placeholder_check& check);
+  // as is a placeholder `check` refuses. The error names the line and the problem.
+  static veto::expected<page_template> parse(std::string_view text,
+                                             const placeholder_check& check);
 
   const std::vector<template_piece>& pieces() const noexcept { return pieces_; }
 
@@ -46,13 +45,6 @@ class page_template {
 
  private:
   std::vector<template_piece> pieces_;
-};
-
-// The outcome of parsing: a template, or a message naming the line and the problem.
-struct parsed_template {
-  std::optional<page_template> value;
-  std::string error;
-  explicit operator bool() const noexcept { return value.has_value(); }
 };
 
 // Escapes text for HTML element content and quoted attribute values: & < > " '.

@@ -4,7 +4,8 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <cstdint>
+#include <optional>
 
 #include "http_fields.h"
 
@@ -69,44 +70,92 @@ void append_issue_spans(const std::vector<veto::issue>& issues, const char* kind
   }
 }
 
+// Every placeholder the two templates may use, in one table: load() checks the templates
+// against it and fill() renders by it, so a placeholder cannot be known to one and not the
+// other.
+enum class slot_kind : std::uint8_t {
+  lang, dir, text, value, invalid, messages, country_options, locale_options, summary,
+  summary_hidden, idempotency_key, receipt
+};
+enum class slot_arg : std::uint8_t {
+  none,          // {{name}}
+  catalog_key,   // {{t:KEY}}: a key of i18n/en.json
+  field,         // {{value:FIELD}}: a field of the ruleset
+  country_field  // {{country_options:FIELD}}: a country field of the ruleset
+};
+struct slot_spec {
+  std::string_view name;
+  slot_kind kind;
+  slot_arg arg;
+  bool received_page_only;
+};
+constexpr slot_spec slot_specs[] = {
+    {"lang", slot_kind::lang, slot_arg::none, false},
+    {"dir", slot_kind::dir, slot_arg::none, false},
+    {"t", slot_kind::text, slot_arg::catalog_key, false},
+    {"value", slot_kind::value, slot_arg::field, false},
+    {"invalid", slot_kind::invalid, slot_arg::field, false},
+    {"messages", slot_kind::messages, slot_arg::field, false},
+    {"country_options", slot_kind::country_options, slot_arg::country_field, false},
+    {"locale_options", slot_kind::locale_options, slot_arg::none, false},
+    {"summary", slot_kind::summary, slot_arg::none, false},
+    {"summary_hidden", slot_kind::summary_hidden, slot_arg::none, false},
+    {"idempotency_key", slot_kind::idempotency_key, slot_arg::none, false},
+    {"receipt", slot_kind::receipt, slot_arg::none, true},
+};
+
+const slot_spec* find_slot(std::string_view name) {
+  for (const slot_spec& spec : slot_specs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
-loaded_pages pages::load(const std::string& web_dir, const veto::validator& validator,
-                         std::vector<std::string> locales) {
-  std::unique_ptr<pages> p(new pages(validator));
-  p->locales_ = std::move(locales);
-  p->field_names_ = validator.field_names();
+veto::expected<pages> pages::load(const std::string& web_dir, const veto::validator& validator) {
+  std::optional<pages> loaded(pages{validator});
+  pages* const p = &*loaded;
+  for (const std::string_view tag : veto::supported_locales()) p->locales_.emplace_back(tag);
+  const std::vector<veto::field_description> fields = validator.fields();
 
   const std::string i18n = web_dir + "/i18n/";
   std::string error = read_catalog(i18n + "en.json", p->strings_["en"]);
-  if (!error.empty()) return {nullptr, error};
+  if (!error.empty()) return veto::unexpected(std::move(error));
   for (const std::string& locale : p->locales_) {
     if (locale == "en") continue;
     // A catalog not translated yet is no error: every key falls back to English.
     if (!read_file(i18n + locale + ".json")) continue;
     error = read_catalog(i18n + locale + ".json", p->strings_[locale]);
-    if (!error.empty()) return {nullptr, error};
+    if (!error.empty()) return veto::unexpected(std::move(error));
   }
   const auto& english = p->strings_["en"];
   std::vector<std::string> needed = {"language.name", "country.choose",
                                      "country.not_eligible_suffix", "summary.title"};
-  for (const std::string& field : p->field_names_) needed.push_back(field + ".label");
+  for (const veto::field_description& field : fields) needed.push_back(field.name + ".label");
   for (const std::string& key : needed) {
-    if (!english.count(key)) return {nullptr, i18n + "en.json: the server needs \"" + key + "\""};
+    if (!english.count(key)) {
+      return veto::unexpected(i18n + "en.json: the server needs \"" + key + "\"");
+    }
   }
 
-  const std::set<std::string> fields(p->field_names_.begin(), p->field_names_.end());
   const auto checker = [&](bool received_page) {
     return [&english, &fields, received_page](const placeholder& slot) -> std::string {
-      static const std::set<std::string> plain = {"lang",           "dir",     "country_options",
-                                                  "locale_options", "summary", "summary_hidden",
-                                                  "idempotency_key"};
-      if (plain.count(slot.name) || (received_page && slot.name == "receipt")) {
-        return slot.arg.empty() ? "" : "takes no argument";
-      }
-      if (slot.name == "t") return english.count(slot.arg) ? "" : "no such key in i18n/en.json";
-      if (slot.name == "value" || slot.name == "invalid" || slot.name == "messages") {
-        return fields.count(slot.arg) ? "" : "no such field in the ruleset";
+      const slot_spec* spec = find_slot(slot.name);
+      if (!spec || (spec->received_page_only && !received_page)) return "unknown placeholder";
+      const auto field = std::find_if(fields.begin(), fields.end(),
+                                      [&](const auto& f) { return f.name == slot.arg; });
+      switch (spec->arg) {
+        case slot_arg::none:
+          return slot.arg.empty() ? "" : "takes no argument";
+        case slot_arg::catalog_key:
+          return english.count(slot.arg) ? "" : "no such key in i18n/en.json";
+        case slot_arg::field:
+          return field != fields.end() ? "" : "no such field in the ruleset";
+        case slot_arg::country_field:
+          return field != fields.end() && field->kind == veto::field_kind::country
+                     ? ""
+                     : "no such country field in the ruleset";
       }
       return "unknown placeholder";
     };
@@ -116,10 +165,10 @@ loaded_pages pages::load(const std::string& web_dir, const veto::validator& vali
         std::tuple{"received.html", true, &p->received_}}) {
     const std::string path = web_dir + "/" + file;
     const std::optional<std::string> text = read_file(path);
-    if (!text) return {nullptr, "cannot read " + path};
-    parsed_template parsed = page_template::parse(*text, checker(received_page));
-    if (!parsed) return {nullptr, path + ": " + parsed.error};
-    *target = std::move(*parsed.value);
+    if (!text) return veto::unexpected("cannot read " + path);
+    veto::expected<page_template> parsed = page_template::parse(*text, checker(received_page));
+    if (!parsed) return veto::unexpected(path + ": " + parsed.error());
+    *target = std::move(*parsed);
   }
 
   // Render the GET page of every locale now: start-up pays once, requests only join.
@@ -130,7 +179,7 @@ loaded_pages pages::load(const std::string& web_dir, const veto::validator& vali
     for (const template_piece& piece : p->index_.pieces()) {
       if (!piece.slot) {
         page.pieces.back() += piece.literal;
-      } else if (piece.slot->name == "idempotency_key") {
+      } else if (find_slot(piece.slot->name)->kind == slot_kind::idempotency_key) {
         page.pieces.emplace_back();
       } else {
         p->fill(*piece.slot, locale, nothing, {}, page.pieces.back());
@@ -138,7 +187,7 @@ loaded_pages pages::load(const std::string& web_dir, const veto::validator& vali
     }
     p->index_get_.emplace(locale, std::move(page));
   }
-  return {std::move(p), ""};
+  return std::move(*loaded);
 }
 
 std::string pages::page_locale(std::string_view lang, std::string_view accept_language) const {
@@ -164,31 +213,31 @@ const std::string& pages::text(const std::string& locale, const std::string& key
 
 void pages::fill(const placeholder& slot, const std::string& locale, const page_state& state,
                  std::string_view receipt, std::string& out) const {
-  const std::string& name = slot.name;
-  if (name == "lang") {
+  const slot_kind kind = find_slot(slot.name)->kind;  // load() checked every placeholder
+  if (kind == slot_kind::lang) {
     append_html_escaped(locale, out);
-  } else if (name == "dir") {
+  } else if (kind == slot_kind::dir) {
     out += "ltr";  // all 26 locales are written left to right
-  } else if (name == "t") {
+  } else if (kind == slot_kind::text) {
     append_html_escaped(text(locale, slot.arg), out);
-  } else if (name == "value") {
+  } else if (kind == slot_kind::value) {
     if (const std::string* value = submitted_value(state.submitted, slot.arg)) {
       append_html_escaped(*value, out);
     }
-  } else if (name == "invalid") {
+  } else if (kind == slot_kind::invalid) {
     const veto::field_result* field = field_of(state.result, slot.arg);
     out += field && !field->errors.empty() ? "true" : "false";
-  } else if (name == "messages") {
+  } else if (kind == slot_kind::messages) {
     if (const veto::field_result* field = field_of(state.result, slot.arg)) {
       append_issue_spans(field->errors, "error", out);
       append_issue_spans(field->warnings, "warning", out);
     }
-  } else if (name == "country_options") {
+  } else if (kind == slot_kind::country_options) {
     std::string selected;
-    if (const veto::field_result* country = field_of(state.result, "country");
+    if (const veto::field_result* country = field_of(state.result, slot.arg);
         country && country->value) {
       selected = *country->value;
-    } else if (const std::string* typed = submitted_value(state.submitted, "country")) {
+    } else if (const std::string* typed = submitted_value(state.submitted, slot.arg)) {
       selected = upper_trimmed(*typed);
     }
     out += "<option value=\"\">";
@@ -209,7 +258,7 @@ void pages::fill(const placeholder& slot, const std::string& locale, const page_
       }
       out += "</option>";
     }
-  } else if (name == "locale_options") {
+  } else if (kind == slot_kind::locale_options) {
     for (const std::string& tag : locales_) {
       out += "<option value=\"";
       append_html_escaped(tag, out);
@@ -225,7 +274,7 @@ void pages::fill(const placeholder& slot, const std::string& locale, const page_
       append_html_escaped(autonym ? *autonym : tag, out);
       out += "</option>";
     }
-  } else if (name == "summary" || name == "summary_hidden") {
+  } else if (kind == slot_kind::summary || kind == slot_kind::summary_hidden) {
     std::string summary;
     if (state.result && !state.result->valid) {
       std::string items;
@@ -249,12 +298,12 @@ void pages::fill(const placeholder& slot, const std::string& locale, const page_
                   "</h2><ul>" + items + "</ul>";
       }
     }
-    if (name == "summary") {
+    if (kind == slot_kind::summary) {
       out += summary;
     } else if (summary.empty()) {
       out += "hidden";
     }
-  } else if (name == "receipt") {
+  } else if (kind == slot_kind::receipt) {
     append_html_escaped(receipt, out);
   }
   // idempotency_key is filled by the callers, who own the key.
@@ -270,7 +319,7 @@ std::string pages::index_with(const std::string& locale, const page_state& state
   std::string out;
   index_.render(
       [&](const placeholder& slot, std::string& o) {
-        if (slot.name == "idempotency_key") {
+        if (find_slot(slot.name)->kind == slot_kind::idempotency_key) {
           append_html_escaped(idempotency_key, o);
         } else {
           fill(slot, locale, state, {}, o);
@@ -285,7 +334,9 @@ std::string pages::received(const std::string& locale, std::string_view receipt)
   const page_state nothing;
   received_.render(
       [&](const placeholder& slot, std::string& o) {
-        if (slot.name != "idempotency_key") fill(slot, locale, nothing, receipt, o);
+        if (find_slot(slot.name)->kind != slot_kind::idempotency_key) {
+          fill(slot, locale, nothing, receipt, o);
+        }
       },
       out);
   return out;

@@ -29,21 +29,14 @@ struct cut_page {
   std::vector<std::string> pieces;  // joined with one fresh key between each two
 };
 
-class pages;
-
-struct loaded_pages {
-  std::unique_ptr<pages> value;
-  std::string error;  // names the file and the place
-  explicit operator bool() const noexcept { return value != nullptr; }
-};
-
 class pages {
  public:
-  // Reads the templates and catalogs of `web_dir` for `locales` (the validator's, sorted).
-  // Errors: a missing or unreadable template, an unknown or malformed placeholder, a `t:`
-  // key not in en.json, a catalog that is not a flat JSON object of strings.
-  static loaded_pages load(const std::string& web_dir, const veto::validator& validator,
-                           std::vector<std::string> locales);
+  // Reads the templates and catalogs of `web_dir` for veto::supported_locales().
+  // Errors, naming the file and the place: a missing or unreadable template, an unknown or
+  // malformed placeholder, a `t:` key not in en.json, a catalog that is not a flat JSON
+  // object of strings.
+  static veto::expected<pages> load(const std::string& web_dir,
+                                    const veto::validator& validator);
 
   // The page locale, negotiated by the validator (validator::message_locale) so that the
   // page and the messages never disagree: `lang` if given, else the first preferred
@@ -68,7 +61,6 @@ class pages {
 
   const veto::validator& validator_;
   std::vector<std::string> locales_;
-  std::vector<std::string> field_names_;
   std::map<std::string, std::map<std::string, std::string>> strings_;  // locale -> key -> text
   page_template index_;
   page_template received_;

@@ -85,7 +85,10 @@ std::string_view static_content_type(std::string_view name) {
   return "";
 }
 
-std::string static_files::load(const std::string& web_dir, const std::string& dist_dir) {
+veto::expected<static_files> static_files::load(const std::string& web_dir,
+                                                const std::string& dist_dir) {
+  static_files loaded;
+  auto& files = loaded.files_;
   const auto add_tree = [&](const std::string& root, bool is_web) -> std::string {
     std::error_code ec;
     if (!fs::is_directory(root, ec)) return "not a directory: " + root;
@@ -106,7 +109,7 @@ std::string static_files::load(const std::string& web_dir, const std::string& di
       if (type.empty()) continue;
       const std::string url = "/" + relative.generic_string();
       if (is_web && url.rfind("/i18n/", 0) == 0 && !ends_with(url, ".json")) continue;
-      if (files_.count(url)) continue;  // web/ came first
+      if (files.count(url)) continue;  // web/ came first
       std::ifstream in(it->path(), std::ios::binary);
       std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       if (!in.good() && !in.eof()) return "cannot read " + it->path().string();
@@ -122,13 +125,14 @@ std::string static_files::load(const std::string& web_dir, const std::string& di
                          std::istreambuf_iterator<char>());
         if (brotli_in.good() || brotli_in.eof()) entity->use_brotli(std::move(body));
       }
-      files_.emplace(url, std::move(entity));
+      files.emplace(url, std::move(entity));
     }
     return "";
   };
   std::string error = add_tree(web_dir, true);
   if (error.empty()) error = add_tree(dist_dir, false);
-  return error;
+  if (!error.empty()) return veto::unexpected(std::move(error));
+  return loaded;
 }
 
 const cached_entity* static_files::find(std::string_view url_path) const {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "http_fields.h"
+#include "veto/expected.h"
 
 namespace veto_server {
 
@@ -62,8 +63,9 @@ class static_files {
   // Reads every servable file under `web_dir` and `dist_dir`. Servable: a regular file (no
   // symlinks), no path segment starting with `.`, a type static_content_type() knows, and
   // under `web/i18n/` only `.json`. A file of `web/` wins over one of the same name in dist.
-  // Returns an error message naming the problem, or "" on success.
-  std::string load(const std::string& web_dir, const std::string& dist_dir);
+  // The error names the folder or file that could not be read.
+  static veto::expected<static_files> load(const std::string& web_dir,
+                                           const std::string& dist_dir);
 
   // The file for a URL path such as "/app.js" or "/i18n/de.json", or null.
   const cached_entity* find(std::string_view url_path) const;

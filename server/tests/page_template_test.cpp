@@ -10,21 +10,21 @@ std::string accept_all(const placeholder&) {
 }
 
 TEST(PageTemplate, ParsesAndRenders) {
-  const parsed_template t = page_template::parse("<a {{x}}>{{t:page.title}}</a>{{y}}", accept_all);
-  ASSERT_TRUE(t) << t.error;
+  const veto::expected<page_template> t = page_template::parse("<a {{x}}>{{t:page.title}}</a>{{y}}", accept_all);
+  ASSERT_TRUE(t) << t.error();
   std::string out;
-  t.value->render(
+  t->render(
       [](const placeholder& p, std::string& o) { o += "[" + p.name + "|" + p.arg + "]"; }, out);
   EXPECT_EQ(out, "<a [x|]>[t|page.title]</a>[y|]");
 }
 
 TEST(PageTemplate, UnknownPlaceholderIsAnErrorWithItsLine) {
-  const parsed_template t = page_template::parse("a\nb\n{{nope}}", [](const placeholder& p) {
+  const veto::expected<page_template> t = page_template::parse("a\nb\n{{nope}}", [](const placeholder& p) {
     return p.name == "nope" ? std::string("unknown placeholder") : std::string();
   });
   ASSERT_FALSE(t);
-  EXPECT_NE(t.error.find("line 3"), std::string::npos) << t.error;
-  EXPECT_NE(t.error.find("{{nope}}"), std::string::npos) << t.error;
+  EXPECT_NE(t.error().find("line 3"), std::string::npos) << t.error();
+  EXPECT_NE(t.error().find("{{nope}}"), std::string::npos) << t.error();
 }
 
 TEST(PageTemplate, MalformedPlaceholdersAreErrors) {
@@ -35,10 +35,10 @@ TEST(PageTemplate, MalformedPlaceholdersAreErrors) {
 }
 
 TEST(PageTemplate, SingleBracesAreText) {
-  const parsed_template t = page_template::parse("a { b } c }} d", accept_all);
+  const veto::expected<page_template> t = page_template::parse("a { b } c }} d", accept_all);
   ASSERT_TRUE(t);
   std::string out;
-  t.value->render([](const placeholder&, std::string&) {}, out);
+  t->render([](const placeholder&, std::string&) {}, out);
   EXPECT_EQ(out, "a { b } c }} d");
 }
 

@@ -4,23 +4,15 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <sstream>
 
 namespace veto_server {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> locales() {
-  std::vector<std::string> out;
-  std::stringstream list(VETO_SERVER_LOCALES);
-  for (std::string tag; std::getline(list, tag, ',');) out.push_back(tag);
-  return out;
-}
-
 const veto::validator& validator() {
-  static const veto::loaded_validator loaded = veto::validator::from_default_ruleset();
-  return *loaded.value;
+  static const veto::validator loaded = veto::validator::from_default_ruleset();
+  return loaded;
 }
 
 // A web directory made of a fixture as index.html and the real i18n/en.json.
@@ -41,11 +33,12 @@ std::string joined(const cut_page& page, const std::string& key) {
 }
 
 TEST(Pages, RealPageRendersInEveryLocaleWithoutPlaceholdersLeft) {
-  const loaded_pages p = pages::load(VETO_SERVER_WEB_DIR, validator(), locales());
-  ASSERT_TRUE(p) << p.error;
-  for (const std::string& locale : locales()) {
+  const veto::expected<pages> p = pages::load(VETO_SERVER_WEB_DIR, validator());
+  ASSERT_TRUE(p) << p.error();
+  for (const std::string_view tag : veto::supported_locales()) {
+    const std::string locale(tag);
     const std::string html =
-        joined(p.value->index_for_get(locale), "0123456789abcdef0123456789abcdef");
+        joined(p->index_for_get(locale), "0123456789abcdef0123456789abcdef");
     EXPECT_EQ(html.find("{{"), std::string::npos) << locale;
     EXPECT_NE(html.find("lang=\"" + locale + "\""), std::string::npos) << locale;
     EXPECT_NE(html.find("<option value=\"DE\""), std::string::npos) << locale;
@@ -54,13 +47,13 @@ TEST(Pages, RealPageRendersInEveryLocaleWithoutPlaceholdersLeft) {
 }
 
 TEST(Pages, FixtureShowsValuesMessagesAndSummary) {
-  const loaded_pages p = pages::load(fixture_web("index.html"), validator(), locales());
-  ASSERT_TRUE(p) << p.error;
+  const veto::expected<pages> p = pages::load(fixture_web("index.html"), validator());
+  ASSERT_TRUE(p) << p.error();
   veto::form form;
   form.push_back({"email", veto::form_member::kind::string, "<b>@x"});
   form.push_back({"country", veto::form_member::kind::string, "us"});
   const veto::result result = validator().validate(form, "de");
-  const std::string html = p.value->index_with("de", {&form, &result}, "k");
+  const std::string html = p->index_with("de", {&form, &result}, "k");
   EXPECT_NE(html.find("value=\"&lt;b&gt;@x\""), std::string::npos);
   EXPECT_NE(html.find("aria-invalid=\"true\""), std::string::npos);
   EXPECT_NE(html.find("<span class=\"msg error\" data-code=\"country.not_eligible\">"),
@@ -72,36 +65,36 @@ TEST(Pages, FixtureShowsValuesMessagesAndSummary) {
   EXPECT_NE(html.find("<option value=\"US\" disabled selected>"), std::string::npos);
   EXPECT_NE(html.find("<option value=\"de\" selected>"), std::string::npos);
 
-  const std::string get = joined(p.value->index_for_get("en"), "KEY");
+  const std::string get = joined(p->index_for_get("en"), "KEY");
   EXPECT_NE(get.find("<div id=\"summary\" hidden>"), std::string::npos);
   EXPECT_EQ(get.find("aria-invalid=\"true\""), std::string::npos);
   EXPECT_NE(get.find("<option value=\"\">Choose your country</option>"), std::string::npos);
   EXPECT_NE(
       get.find("<option value=\"US\" disabled>United States \xE2\x80\x94 not eligible</option>"),
       std::string::npos);
-  EXPECT_NE(p.value->received("en", "ABCD-EFGH-JKMN-PQRS").find(">ABCD-EFGH-JKMN-PQRS<"),
+  EXPECT_NE(p->received("en", "ABCD-EFGH-JKMN-PQRS").find(">ABCD-EFGH-JKMN-PQRS<"),
             std::string::npos);
 }
 
 TEST(Pages, UnknownPlaceholdersAndKeysStopStartUp) {
   for (const char* bad :
        {"unknown-placeholder.html", "unknown-key.html", "unclosed-placeholder.html"}) {
-    const loaded_pages p = pages::load(fixture_web(bad), validator(), locales());
+    const veto::expected<pages> p = pages::load(fixture_web(bad), validator());
     EXPECT_FALSE(p) << bad;
-    EXPECT_NE(p.error.find("index.html: line"), std::string::npos) << p.error;
+    EXPECT_NE(p.error().find("index.html: line"), std::string::npos) << p.error();
   }
 }
 
 TEST(Pages, NegotiatesLikeTheValidator) {
-  const loaded_pages p = pages::load(VETO_SERVER_WEB_DIR, validator(), locales());
-  ASSERT_TRUE(p) << p.error;
-  EXPECT_EQ(p.value->page_locale("", "de-AT,de;q=0.9,en;q=0.8"), "de");
-  EXPECT_EQ(p.value->page_locale("", "ja,fr;q=0.5"), "fr");  // ja is not supported: next
-  EXPECT_EQ(p.value->page_locale("", "en-GB,fr;q=0.5"), "en");
-  EXPECT_EQ(p.value->page_locale("", "no"), "nb");
-  EXPECT_EQ(p.value->page_locale("pl", "de"), "pl");
-  EXPECT_EQ(p.value->page_locale("xx", "de"), "en");
-  EXPECT_EQ(p.value->page_locale("", ""), "en");
+  const veto::expected<pages> p = pages::load(VETO_SERVER_WEB_DIR, validator());
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->page_locale("", "de-AT,de;q=0.9,en;q=0.8"), "de");
+  EXPECT_EQ(p->page_locale("", "ja,fr;q=0.5"), "fr");  // ja is not supported: next
+  EXPECT_EQ(p->page_locale("", "en-GB,fr;q=0.5"), "en");
+  EXPECT_EQ(p->page_locale("", "no"), "nb");
+  EXPECT_EQ(p->page_locale("pl", "de"), "pl");
+  EXPECT_EQ(p->page_locale("xx", "de"), "en");
+  EXPECT_EQ(p->page_locale("", ""), "en");
 }
 
 }  // namespace

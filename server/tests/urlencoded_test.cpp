@@ -52,13 +52,12 @@ TEST(Urlencoded, TakesLocaleAndKeyOutOfTheForm) {
 }
 
 TEST(Urlencoded, EmptyOptionalInputIsAbsentAndRepeatedNameIsDuplicate) {
-  const auto loaded = veto::validator::from_default_ruleset();
-  ASSERT_TRUE(loaded);
+  const veto::validator loaded = veto::validator::from_default_ruleset();
   const page_submission s = to_page_submission(
       parse_urlencoded("email=anna%40example.de&country=AT&phone=&details=+++&justification=" +
                        std::string("Meta+must+not+train+its+AI+on+my+posts+and+photos.")));
-  const veto::result r = loaded.value->validate(s.members, "en");
-  EXPECT_TRUE(r.valid) << r.to_json();
+  const veto::result r = loaded.validate(s.members, "en");
+  EXPECT_TRUE(r.valid) << veto::to_json(r);
   for (const auto& field : r.fields) {
     if (field.name == "phone" || field.name == "details") {
       EXPECT_TRUE(field.valid);
@@ -67,7 +66,7 @@ TEST(Urlencoded, EmptyOptionalInputIsAbsentAndRepeatedNameIsDuplicate) {
   }
   const page_submission twice =
       to_page_submission(parse_urlencoded("email=a%40b.de&email=c%40d.de"));
-  const veto::result d = loaded.value->validate(twice.members, "en");
+  const veto::result d = loaded.validate(twice.members, "en");
   ASSERT_EQ(d.form_errors.size(), 1u);
   EXPECT_EQ(d.form_errors[0].code, "form.duplicate_field");
 }

@@ -16,7 +16,9 @@ constexpr int exit_valid = 0;
 constexpr int exit_invalid = 1;
 constexpr int exit_trouble = 2;  // usage, ruleset or I/O error
 
-constexpr std::size_t max_line_bytes = 1024 * 1024;  // the document limit of SPEC section 1
+// A line is one document: lines longer than the contract's limit are cut where they are
+// sure to be reported as too large.
+constexpr std::size_t max_line_bytes = veto::max_document_bytes;
 
 const char usage[] =
     "usage: veto validate [--ruleset FILE] [--locale TAG] [FILE...]\n"
@@ -113,16 +115,14 @@ bool parse_options(int argc, char** argv, options& out) {
   return true;
 }
 
-veto::loaded_validator load(const options& opts) {
+veto::expected<veto::validator> load(const options& opts) {
   if (opts.ruleset_path.empty()) return veto::validator::from_default_ruleset();
   std::string text;
   if (!read_file(opts.ruleset_path, text)) {
-    veto::loaded_validator failed;
-    failed.error = "cannot read " + opts.ruleset_path + ": " + std::strerror(errno);
-    return failed;
+    return veto::unexpected("cannot read " + opts.ruleset_path + ": " + std::strerror(errno));
   }
-  veto::loaded_validator loaded = veto::validator::from_ruleset(text);
-  if (!loaded) loaded.error = opts.ruleset_path + ": " + loaded.error;
+  veto::expected<veto::validator> loaded = veto::validator::from_ruleset(text);
+  if (!loaded) return veto::unexpected(opts.ruleset_path + ": " + loaded.error());
   return loaded;
 }
 
@@ -146,7 +146,7 @@ int validate(const veto::validator& v, const options& opts) {
       if (blank) continue;
       const veto::result r = v.validate_json(line, opts.locale);
       all_valid = all_valid && r.valid;
-      out = r.to_json();
+      out = veto::to_json(r);
       out += '\n';
       std::fwrite(out.data(), 1, out.size(), stdout);
     }
@@ -183,18 +183,18 @@ int main(int argc, char** argv) {
   }
   options opts;
   if (!parse_options(argc, argv, opts)) return exit_trouble;
-  const veto::loaded_validator loaded = load(opts);
+  const veto::expected<veto::validator> loaded = load(opts);
   if (!loaded) {
-    std::fprintf(stderr, "veto: %s\n", loaded.error.c_str());
+    std::fprintf(stderr, "veto: %s\n", loaded.error().c_str());
     return exit_trouble;
   }
   if (command == "ruleset") {
-    std::printf("%s\n", loaded.value->ruleset_json().c_str());
+    std::printf("%s\n", loaded->ruleset_json().c_str());
     return exit_valid;
   }
   if (command == "countries") {
-    std::printf("%s\n", veto::to_json(loaded.value->countries(opts.locale)).c_str());
+    std::printf("%s\n", veto::to_json(loaded->countries(opts.locale)).c_str());
     return exit_valid;
   }
-  return validate(*loaded.value, opts);
+  return validate(*loaded, opts);
 }

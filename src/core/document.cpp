@@ -1,7 +1,6 @@
 #include "document.h"
 
 #include <nlohmann/json.hpp>
-#include <unordered_set>
 
 #include "utf8.h"
 
@@ -15,7 +14,6 @@ class member_collector {
  public:
   form members;
   bool top_is_object = false;
-  std::optional<std::string> duplicate;
 
   bool null() { return scalar(form_member::kind::null); }
   bool boolean(bool) { return scalar(form_member::kind::boolean); }
@@ -38,7 +36,6 @@ class member_collector {
   bool end_array() { return --depth_, true; }
   bool key(json::string_t& name) {
     if (at_member_value()) {
-      if (!duplicate && !seen_.insert(name).second) duplicate = name;
       members.push_back(form_member{std::move(name), form_member::kind::null, {}});
     }
     return true;
@@ -63,18 +60,15 @@ class member_collector {
   }
 
   std::size_t depth_ = 0;
-  std::unordered_set<std::string> seen_;
 };
 
-parsed_document failed(std::string code, named_scalars params = {}) {
-  parsed_document result;
-  result.error = document_error{std::move(code), std::move(params)};
-  return result;
+unexpected<document_error> failed(std::string code, named_scalars params = {}) {
+  return unexpected(document_error{std::move(code), std::move(params)});
 }
 
 }  // namespace
 
-parsed_document parse_document(std::string_view line) {
+expected<form, document_error> parse_document(std::string_view line) {
   if (line.size() > max_document_bytes) return failed("form.too_large");
   if (const auto bad = utf8::first_invalid(line)) {
     return failed("form.encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
@@ -88,10 +82,7 @@ parsed_document parse_document(std::string_view line) {
                                            json::input_format_t::json, /*strict=*/true);
   if (!well_formed) return failed("form.json");
   if (!collector.top_is_object) return failed("form.not_object");
-  if (collector.duplicate) return failed("form.duplicate_field", {{"field", *collector.duplicate}});
-  parsed_document result;
-  result.members = std::move(collector.members);
-  return result;
+  return std::move(collector.members);
 }
 
 }  // namespace veto

@@ -5,27 +5,22 @@
 #define VETO_CORE_DOCUMENT_H
 
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "veto/expected.h"
 #include "veto/veto.h"
 
 namespace veto {
 
-inline constexpr std::size_t max_document_bytes = 1024 * 1024;
-
 struct document_error {
-  std::string code;  // form.too_large, form.encoding, form.json, form.not_object, ...
+  std::string code;  // form.too_large, form.encoding, form.json, form.not_object
   named_scalars params;
 };
 
-struct parsed_document {
-  form members;  // in input order
-  std::optional<document_error> error;
-};
-
-parsed_document parse_document(std::string_view line);
+// The top-level members in input order (names may repeat: the validator refuses duplicates
+// for documents and handed-over forms alike), or the document's error.
+expected<form, document_error> parse_document(std::string_view line);
 
 }  // namespace veto
 

@@ -38,23 +38,23 @@ void write_field(json_writer& w, const field_result& field) {
 
 }  // namespace
 
-std::string result::to_json() const {
+std::string to_json(const result& verdict) {
   std::string out;
   out.reserve(512);
   json_writer w(out);
   w.begin_object();
-  w.key("valid"), w.boolean(valid);
+  w.key("valid"), w.boolean(verdict.valid);
   w.key("ruleset"), w.begin_object();
-  w.key("id"), w.string(ruleset_id);
-  w.key("version"), w.number(ruleset_version);
+  w.key("id"), w.string(verdict.ruleset_id);
+  w.key("version"), w.number(verdict.ruleset_version);
   w.end_object();
-  w.key("locale"), w.string(locale);
+  w.key("locale"), w.string(verdict.locale);
   w.key("fields"), w.begin_object();
-  for (const auto& field : fields) w.key(field.name), write_field(w, field);
+  for (const auto& field : verdict.fields) w.key(field.name), write_field(w, field);
   w.end_object();
   w.key("form"), w.begin_object();
-  w.key("errors"), write_issues(w, form_errors);
-  w.key("warnings"), write_issues(w, form_warnings);
+  w.key("errors"), write_issues(w, verdict.form_errors);
+  w.key("warnings"), write_issues(w, verdict.form_warnings);
   w.end_object();
   w.end_object();
   return out;

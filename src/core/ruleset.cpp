@@ -215,12 +215,11 @@ ruleset default_ruleset() {
   return rules;
 }
 
-loaded_ruleset load_ruleset(std::string_view json_text) {
-  loaded_ruleset out;
+expected<ruleset> load_ruleset(std::string_view json_text) {
   const json document = json::parse(json_text.begin(), json_text.end(), nullptr,
                                     /*allow_exceptions=*/false);
-  if (document.is_discarded()) return out.error = "ruleset: not valid JSON", out;
-  if (!document.is_object()) return out.error = "ruleset: must be a JSON object", out;
+  if (document.is_discarded()) return unexpected<std::string>("ruleset: not valid JSON");
+  if (!document.is_object()) return unexpected<std::string>("ruleset: must be a JSON object");
 
   std::string error;
   ruleset rules;
@@ -240,7 +239,7 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
     top.fail("fields", "must be a non-empty array of fields");
   }
   top.refuse_unknown();
-  if (!error.empty()) return out.error = error, out;
+  if (!error.empty()) return unexpected(std::move(error));
 
   for (std::size_t i = 0; i < fields->size() && error.empty(); ++i) {
     const json& item = (*fields)[i];
@@ -304,9 +303,8 @@ loaded_ruleset load_ruleset(std::string_view json_text) {
               "\" is not a country field of this ruleset";
     }
   }
-  if (!error.empty()) return out.error = error, out;
-  out.value = std::move(rules);
-  return out;
+  if (!error.empty()) return unexpected(std::move(error));
+  return rules;
 }
 
 std::string to_json(const ruleset& rules) {

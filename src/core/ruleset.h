@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "veto/expected.h"
+#include "veto/veto.h"
+
 namespace veto {
 
 struct email_options {
@@ -36,8 +39,6 @@ struct phone_options {
   std::vector<std::string> allowed_types;  // type tokens, e.g. "mobile"
 };
 
-enum class field_kind { email, country, phone, text };
-
 struct field_spec {
   std::string name;
   field_kind kind = field_kind::email;
@@ -61,12 +62,8 @@ struct ruleset {
   }
 };
 
-struct loaded_ruleset {
-  std::optional<ruleset> value;
-  std::string error;  // "fields[1].kind: ..." when value is empty
-};
-
-loaded_ruleset load_ruleset(std::string_view json_text);
+// The ruleset, or a message naming the place: "fields[1].kind: ...".
+expected<ruleset> load_ruleset(std::string_view json_text);
 
 // src/data/ruleset.json as load_ruleset reads it, built without parsing JSON: a validator's
 // cold start in WebAssembly otherwise compiles and runs the JSON parser only for this

@@ -1,8 +1,11 @@
 // The pipeline, one way: input -> hygiene (document, then field) -> field rules ->
 // result -> messages. JSON comes in through parse_document and goes out through to_json.
 #include <algorithm>
+#include <memory>
 #include <optional>
+#include <type_traits>
 #include <unordered_set>
+#include <variant>
 
 #include "country.h"
 #include "document.h"
@@ -18,81 +21,101 @@
 #include "veto/veto.h"
 
 namespace veto {
+namespace {
 
-inline constexpr std::size_t max_field_bytes = 64 * 1024;
+// One field's rules, made from its spec once: the rules of its kind and nothing else.
+struct compiled_field {
+  const field_spec& spec;
+  // email_rules holds ICU handles and stays where it was made; the others are small.
+  std::variant<std::unique_ptr<email_rules>, country_rules, phone_rules, text_rules> rules;
+  // For a phone field: the index of the country field that gives its default region
+  // (load_ruleset checked there is one).
+  std::size_t country_index = 0;
+};
+
+compiled_field compile(const ruleset& rules, const field_spec& spec) {
+  switch (spec.kind) {
+    case field_kind::email:
+      return {spec, std::make_unique<email_rules>(spec.email)};
+    case field_kind::country:
+      return {spec, country_rules(spec.country)};
+    case field_kind::phone: {
+      std::size_t country = 0;
+      while (rules.fields[country].name != spec.phone.country_field) ++country;
+      return {spec, phone_rules(spec.phone), country};
+    }
+    case field_kind::text:
+      break;
+  }
+  return {spec, text_rules(spec.text)};
+}
+
+const form_member* find(const form& members, std::string_view name) {
+  for (const auto& member : members) {
+    if (member.name == name) return &member;
+  }
+  return nullptr;
+}
+
+// Field hygiene (SPEC section 1) of one member: its trimmed text, or nothing with the
+// reason in `field` (an error), or nothing and no error for an absent member.
+std::optional<std::string_view> hygienic_text(const form_member* member, field_result& field) {
+  if (!member || member->type == form_member::kind::null) return std::nullopt;
+  if (member->type != form_member::kind::string) {
+    add_error(field, "type");
+    return std::nullopt;
+  }
+  if (member->text.size() > max_field_bytes) {
+    add_error(field, "too_long",
+              {{"max", std::int64_t{max_field_bytes}},
+               {"actual", static_cast<std::int64_t>(member->text.size())}});
+    return std::nullopt;
+  }
+  if (const auto bad = utf8::first_invalid(member->text)) {
+    add_error(field, "encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
+    return std::nullopt;
+  }
+  const std::string_view trimmed = unicode::trim(member->text);
+  if (trimmed.empty()) return std::nullopt;
+  return trimmed;
+}
+
+// The first name that stands twice among `members`, if any.
+const std::string* duplicate_name(const form& members) {
+  std::unordered_set<std::string_view> names;
+  for (const auto& member : members) {
+    if (!names.insert(member.name).second) return &member.name;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 struct validator::impl {
   ruleset rules;
   std::string rules_json;
-  // One entry per field, null where the field is of another kind.
-  std::vector<std::unique_ptr<email_rules>> email;
-  std::vector<std::unique_ptr<country_rules>> country;
-  std::vector<std::unique_ptr<phone_rules>> phone;
-  std::vector<std::unique_ptr<text_rules>> text;
+  std::vector<compiled_field> fields;  // one per field of `rules`, in order
   message_catalog messages;
 
   explicit impl(ruleset loaded) : rules(std::move(loaded)), rules_json(to_json(rules)) {
-    for (const auto& field : rules.fields) {
-      const bool is_email = field.kind == field_kind::email;
-      email.push_back(is_email ? std::make_unique<email_rules>(field.email) : nullptr);
-      country.push_back(field.kind == field_kind::country
-                            ? std::make_unique<country_rules>(field.country)
-                            : nullptr);
-      phone.push_back(field.kind == field_kind::phone ? std::make_unique<phone_rules>(field.phone)
-                                                      : nullptr);
-      text.push_back(field.kind == field_kind::text ? std::make_unique<text_rules>(field.text)
-                                                    : nullptr);
-    }
+    fields.reserve(rules.fields.size());
+    for (const auto& spec : rules.fields) fields.push_back(compile(rules, spec));
   }
 
-  static const form_member* find(const form& members, std::string_view name) {
-    for (const auto& member : members) {
-      if (member.name == name) return &member;
-    }
-    return nullptr;
-  }
-
-  // Field hygiene (SPEC section 1) of one member: its trimmed text, or nothing with the
-  // reason in `field` (an error), or nothing and no error for an absent member.
-  static std::optional<std::string_view> hygienic_text(const form_member* member,
-                                                       field_result& field) {
-    if (!member || member->type == form_member::kind::null) return std::nullopt;
-    if (member->type != form_member::kind::string) {
-      add_error(field, "type");
-      return std::nullopt;
-    }
-    if (member->text.size() > max_field_bytes) {
-      add_error(field, "too_long",
-                {{"max", std::int64_t{max_field_bytes}},
-                 {"actual", static_cast<std::int64_t>(member->text.size())}});
-      return std::nullopt;
-    }
-    if (const auto bad = utf8::first_invalid(member->text)) {
-      add_error(field, "encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
-      return std::nullopt;
-    }
-    const std::string_view trimmed = unicode::trim(member->text);
-    if (trimmed.empty()) return std::nullopt;
-    return trimmed;
-  }
-
-  // The alpha-2 code the phone field at `index` takes as default region: what its country
-  // field resolves to (eligible or not), or empty.
-  std::string_view default_region(std::size_t index, const form& members) const {
-    const std::string& name = rules.fields[index].phone.country_field;
-    for (std::size_t i = 0; i < rules.fields.size(); ++i) {
-      if (rules.fields[i].name != name) continue;
-      field_result scratch;
-      const auto text = hygienic_text(find(members, name), scratch);
-      const auto alpha2 = text ? country[i]->resolve(*text) : std::nullopt;
-      return alpha2 ? *alpha2 : std::string_view();
-    }
-    return {};
+  // The alpha-2 code the phone field takes as default region: what its country field
+  // resolves to (eligible or not), or empty.
+  std::string_view default_region(const compiled_field& phone, const form& members) const {
+    const compiled_field& country = fields[phone.country_index];
+    field_result scratch;
+    const auto text = hygienic_text(find(members, country.spec.name), scratch);
+    const auto alpha2 = text ? std::get<country_rules>(country.rules).resolve(*text) : std::nullopt;
+    return alpha2 ? *alpha2 : std::string_view();
   }
 
   // Field hygiene, then the field's own rules. `locale` is negotiated.
-  field_result check_field(std::size_t index, const form& members, std::string_view locale) const {
-    const field_spec& spec = rules.fields[index];
+  field_result check_field(const compiled_field& compiled, const form& members,
+                           std::string_view locale) const {
+    const field_spec& spec = compiled.spec;
     field_result field;
     field.name = spec.name;
     const auto trimmed = hygienic_text(find(members, spec.name), field);
@@ -100,20 +123,20 @@ struct validator::impl {
       if (field.errors.empty() && spec.required) add_error(field, "required");
       return field;
     }
-    switch (spec.kind) {
-      case field_kind::email:
-        email[index]->check(*trimmed, field);
-        break;
-      case field_kind::country:
-        country[index]->check(*trimmed, locale, field);
-        break;
-      case field_kind::phone:
-        phone[index]->check(*trimmed, default_region(index, members), field);
-        break;
-      case field_kind::text:
-        text[index]->check(*trimmed, field);
-        break;
-    }
+    std::visit(
+        [&](const auto& rules) {
+          using kind = std::decay_t<decltype(rules)>;
+          if constexpr (std::is_same_v<kind, std::unique_ptr<email_rules>>) {
+            rules->check(*trimmed, field);
+          } else if constexpr (std::is_same_v<kind, country_rules>) {
+            rules.check(*trimmed, locale, field);
+          } else if constexpr (std::is_same_v<kind, phone_rules>) {
+            rules.check(*trimmed, default_region(compiled, members), field);
+          } else {
+            rules.check(*trimmed, field);
+          }
+        },
+        compiled.rules);
     if (!field.errors.empty()) field.warnings.clear();
     return field;
   }
@@ -127,22 +150,29 @@ struct validator::impl {
     localize(locale, field.warnings);
   }
 
-  result validate(const form& members, std::string_view tag) const {
+  // A result with no fields: the verdict on a form that has a form error.
+  result refused(std::string_view locale, issue error) const {
     result out;
     out.ruleset_id = rules.id;
     out.ruleset_version = rules.version;
-    out.locale = std::string(messages.negotiate(tag));
-    std::unordered_set<std::string_view> names;
-    for (const auto& member : members) {
-      if (!names.insert(member.name).second) {
-        out.form_errors.push_back(issue{"form.duplicate_field", {{"field", member.name}}, {}});
-        localize(out.locale, out.form_errors);
-        return out;
-      }
+    out.locale = std::string(locale);
+    out.form_errors.push_back(std::move(error));
+    localize(out.locale, out.form_errors);
+    return out;
+  }
+
+  result validate(const form& members, std::string_view tag) const {
+    const std::string_view locale = messages.negotiate(tag);
+    if (const std::string* name = duplicate_name(members)) {
+      return refused(locale, issue{"form.duplicate_field", {{"field", *name}}, {}});
     }
+    result out;
+    out.ruleset_id = rules.id;
+    out.ruleset_version = rules.version;
+    out.locale = std::string(locale);
     out.valid = true;
-    for (std::size_t i = 0; i < rules.fields.size(); ++i) {
-      out.fields.push_back(check_field(i, members, out.locale));
+    for (const compiled_field& field : fields) {
+      out.fields.push_back(check_field(field, members, out.locale));
       out.valid = out.valid && out.fields.back().valid;
       localize(out.locale, out.fields.back());
     }
@@ -156,43 +186,33 @@ struct validator::impl {
   }
 };
 
-validator::validator(std::unique_ptr<impl> state) : state_(std::move(state)) {}
+validator::validator(std::unique_ptr<impl> state) noexcept : state_(std::move(state)) {}
 validator::~validator() = default;
+validator::validator(validator&&) noexcept = default;
+validator& validator::operator=(validator&&) noexcept = default;
 
-loaded_validator validator::from_ruleset(std::string_view ruleset_json) {
-  loaded_ruleset loaded = load_ruleset(ruleset_json);
-  loaded_validator out;
-  if (!loaded.value) {
-    out.error = std::move(loaded.error);
-    return out;
-  }
-  out.value.reset(new validator(std::make_unique<impl>(std::move(*loaded.value))));
-  return out;
+expected<validator> validator::from_ruleset(std::string_view ruleset_json) {
+  expected<ruleset> loaded = load_ruleset(ruleset_json);
+  if (!loaded) return unexpected(std::move(loaded).error());
+  return validator(std::make_unique<impl>(std::move(*loaded)));
 }
 
 std::string_view validator::default_ruleset_json() {
   return embedded::default_ruleset.contents;
 }
 
-loaded_validator validator::from_default_ruleset() {
-  loaded_validator out;
-  out.value.reset(new validator(std::make_unique<impl>(default_ruleset())));
-  return out;
+validator validator::from_default_ruleset() {
+  return validator(std::make_unique<impl>(default_ruleset()));
 }
 
 result validator::validate_json(std::string_view document, std::string_view locale) const {
-  parsed_document parsed = parse_document(document);
-  if (parsed.error) {
-    result out;
-    out.ruleset_id = state_->rules.id;
-    out.ruleset_version = state_->rules.version;
-    out.locale = std::string(state_->messages.negotiate(locale));
-    out.form_errors.push_back(
-        issue{std::move(parsed.error->code), std::move(parsed.error->params), {}});
-    state_->localize(out.locale, out.form_errors);
-    return out;
+  expected<form, document_error> parsed = parse_document(document);
+  if (!parsed) {
+    document_error& error = parsed.error();
+    return state_->refused(state_->messages.negotiate(locale),
+                           issue{std::move(error.code), std::move(error.params), {}});
   }
-  return state_->validate(parsed.members, locale);
+  return state_->validate(*parsed, locale);
 }
 
 result validator::validate(const form& members, std::string_view locale) const {
@@ -201,10 +221,10 @@ result validator::validate(const form& members, std::string_view locale) const {
 
 std::optional<field_result> validator::validate_field(std::string_view name, const form& members,
                                                       std::string_view locale) const {
-  for (std::size_t i = 0; i < state_->rules.fields.size(); ++i) {
-    if (state_->rules.fields[i].name != name) continue;
+  for (const compiled_field& compiled : state_->fields) {
+    if (compiled.spec.name != name) continue;
     const std::string_view negotiated = state_->messages.negotiate(locale);
-    field_result field = state_->check_field(i, members, negotiated);
+    field_result field = state_->check_field(compiled, members, negotiated);
     state_->localize(negotiated, field);
     return field;
   }
@@ -241,10 +261,25 @@ const std::string& validator::ruleset_json() const noexcept {
   return state_->rules_json;
 }
 
-std::vector<std::string> validator::field_names() const {
-  std::vector<std::string> names;
-  for (const auto& field : state_->rules.fields) names.push_back(field.name);
-  return names;
+std::vector<field_description> validator::fields() const {
+  std::vector<field_description> out;
+  for (const auto& field : state_->rules.fields) {
+    out.push_back({field.name, field.kind, field.required});
+  }
+  return out;
+}
+
+const std::vector<std::string_view>& supported_locales() {
+  static const std::vector<std::string_view> locales = [] {
+    std::vector<std::string_view> tags;
+    for (std::size_t i = 0; i < embedded::message_catalog_count; ++i) {
+      const std::string_view name = embedded::message_catalogs[i].name;  // "de.json"
+      tags.push_back(name.substr(0, name.size() - std::string_view(".json").size()));
+    }
+    std::sort(tags.begin(), tags.end());
+    return tags;
+  }();
+  return locales;
 }
 
 }  // namespace veto

@@ -76,15 +76,15 @@ EMSCRIPTEN_KEEPALIVE std::uint32_t veto_output_length() {
 
 // Loads a ruleset (empty: the default). Null on failure, with the message as output.
 EMSCRIPTEN_KEEPALIVE veto::validator* veto_create(const char* ruleset, std::uint32_t length) {
-  veto::loaded_validator loaded = length == 0
-                                      ? veto::validator::from_default_ruleset()
-                                      : veto::validator::from_ruleset(view(ruleset, length));
+  veto::expected<veto::validator> loaded = length == 0
+                                               ? veto::validator::from_default_ruleset()
+                                               : veto::validator::from_ruleset(view(ruleset, length));
   if (!loaded) {
-    set_output(std::move(loaded.error));
+    set_output(std::move(loaded).error());
     return nullptr;
   }
-  set_output(loaded.value->ruleset_json());
-  return loaded.value.release();
+  set_output(loaded->ruleset_json());
+  return new veto::validator(std::move(*loaded));
 }
 
 EMSCRIPTEN_KEEPALIVE void veto_destroy(veto::validator* v) {
@@ -98,7 +98,7 @@ EMSCRIPTEN_KEEPALIVE const char* veto_validate_json(const veto::validator* v,
   const char* base = reinterpret_cast<const char*>(input.data());
   return set_output(
       v->validate_json(view(base + locale_length, document_length), view(base, locale_length))
-          .to_json());
+          veto::to_json());
 }
 
 // The input buffer holds the locale, then the packed members.
@@ -108,7 +108,7 @@ EMSCRIPTEN_KEEPALIVE const char* veto_validate_members(const veto::validator* v,
   veto::form members;
   if (!unpack(input.data() + locale_length, packed_length, members)) return nullptr;
   const char* base = reinterpret_cast<const char*>(input.data());
-  return set_output(v->validate(members, view(base, locale_length)).to_json());
+  return set_output(veto::to_json(v->validate(members, view(base, locale_length))));
 }
 
 // The input buffer holds the locale, the field name, then the packed members. Null when

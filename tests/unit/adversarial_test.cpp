@@ -11,8 +11,8 @@ namespace {
 using kind = veto::form_member::kind;
 
 const veto::validator& validator() {
-  static const auto loaded = veto::validator::from_default_ruleset();
-  return *loaded.value;
+  static const veto::validator loaded = veto::validator::from_default_ruleset();
+  return loaded;
 }
 
 // `unit` repeated to fill 64 KiB (the field limit) as closely as whole units allow.

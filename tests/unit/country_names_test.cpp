@@ -63,8 +63,8 @@ std::string resolved(const veto::validator& v, const std::string& text) {
 TEST(country_names, every_name_of_every_locale_resolves_unless_its_key_is_shared) {
   const auto loaded = veto::validator::from_ruleset(
       R"({"id":"c","version":1,"fields":[{"name":"c","kind":"country"}]})");
-  ASSERT_TRUE(loaded) << loaded.error;
-  const veto::validator& v = *loaded.value;
+  ASSERT_TRUE(loaded) << loaded.error();
+  const veto::validator& v = *loaded;
 
   std::map<std::string, std::set<std::string>> countries_of_key;
   std::map<std::string, std::string> country_of_name;

@@ -40,8 +40,8 @@ const char* token(PhoneNumberUtil::PhoneNumberType type) {
 }
 
 const veto::validator& validator() {
-  static const auto loaded = veto::validator::from_default_ruleset();
-  return *loaded.value;
+  static const veto::validator loaded = veto::validator::from_default_ruleset();
+  return loaded;
 }
 
 json phone_result(const std::string& country, const std::string& phone) {

@@ -100,7 +100,7 @@ bool holds_any(const std::u32string& text, const std::vector<char32_t>& code_poi
 const veto::validator& counting_validator() {
   static const auto loaded = veto::validator::from_ruleset(
       R"({"id":"count","version":1,"fields":[{"name":"t","kind":"text","max_graphemes":65536}]})");
-  return *loaded.value;
+  return *loaded;
 }
 
 nlohmann::json info_of(const std::string& text) {

@@ -64,9 +64,9 @@ std::unique_ptr<veto::validator> validator_for(const json& overrides,
       for (const auto& [key, value] : overrides.items()) field[key] = value;
     }
   }
-  veto::loaded_validator loaded = veto::validator::from_ruleset(rules.dump());
-  EXPECT_TRUE(loaded) << loaded.error;
-  return std::move(loaded.value);
+  veto::expected<veto::validator> loaded = veto::validator::from_ruleset(rules.dump());
+  EXPECT_TRUE(loaded) << loaded.error();
+  return loaded ? std::make_unique<veto::validator>(std::move(*loaded)) : nullptr;
 }
 
 json issue_codes(const json& issues) {
@@ -85,7 +85,7 @@ TEST_P(email_vectors, match) {
   const auto checker = validator_for(v.value("options", json::object()));
   json form = json::object();
   form["email"] = v.at("email");
-  json result = json::parse(checker->validate_json(form.dump()).to_json());
+  json result = json::parse(veto::to_json(checker->validate_json(form.dump())));
   json& field = result["fields"]["email"];
   SCOPED_TRACE("vector: " + v.dump() + "\nresult: " + field.dump());
   if (v.contains("error")) {
@@ -124,7 +124,7 @@ TEST_P(text_vectors, match) {
   const auto checker = validator_for(v.value("options", json::object()), name);
   json form = {{"email", "anna@example.org"}};
   form[name] = v.at("text");
-  json result = json::parse(checker->validate_json(form.dump()).to_json());
+  json result = json::parse(veto::to_json(checker->validate_json(form.dump())));
   json& field = result["fields"][name];
   SCOPED_TRACE("vector: " + v.dump() + "\nresult: " + field.dump());
   const json expected = v.value("errors", json::array());
@@ -152,7 +152,7 @@ TEST_P(country_vectors, match) {
   const json& v = GetParam().data;
   const auto checker = validator_for(v.value("options", json::object()), "country");
   const json form = {{"country", v.at("country")}};
-  json result = json::parse(checker->validate_json(form.dump(), v.value("locale", "en")).to_json());
+  json result = json::parse(veto::to_json(checker->validate_json(form.dump(), v.value("locale", "en"))));
   json& field = result["fields"]["country"];
   SCOPED_TRACE("vector: " + v.dump() + "\nresult: " + field.dump());
   if (v.contains("error")) {
@@ -198,11 +198,11 @@ std::string display_name(const std::string& alpha2, const char* locale, bool upp
 TEST_P(eligible_countries, found_by_codes_and_names) {
   const json& iso = GetParam().data.at("iso");
   const std::string alpha2 = iso[0], alpha3 = iso[1], numeric = iso[2];
-  const auto& checker = veto::validator::from_default_ruleset().value;
+  const auto checker = std::make_unique<veto::validator>(veto::validator::from_default_ruleset());
   const auto check = [&](const std::string& input, const char* locale, const std::string& name) {
     const json form = {{"country", input}};
     json field =
-        json::parse(checker->validate_json(form.dump(), locale).to_json())["fields"]["country"];
+        json::parse(veto::to_json(checker->validate_json(form.dump(), locale)))["fields"]["country"];
     const json facts = {{"alpha3", alpha3}, {"numeric", numeric}, {"name", name}};
     EXPECT_EQ(field["value"], alpha2) << input << " in " << locale << ": " << field.dump();
     EXPECT_EQ(field["info"], facts) << input << " in " << locale;
@@ -234,8 +234,8 @@ INSTANTIATE_TEST_SUITE_P(vectors, eligible_countries,
 TEST(eligible_countries, are_the_default_list) {
   std::vector<std::string> listed;
   for (const auto& v : read_vectors("country.jsonl", "iso")) listed.push_back(v.data["iso"][0]);
-  const auto loaded = veto::validator::from_default_ruleset();
-  const json canonical = json::parse(loaded.value->ruleset_json());
+  const veto::validator loaded = veto::validator::from_default_ruleset();
+  const json canonical = json::parse(loaded.ruleset_json());
   EXPECT_EQ(canonical["fields"][1]["name"], "country");
   EXPECT_EQ(canonical["fields"][1]["eligible"], json(listed));
 }
@@ -249,10 +249,10 @@ TEST_P(document_vectors, match) {
   // Hygiene is about the document, so the ruleset holds just one field.
   static const auto loaded = veto::validator::from_ruleset(
       R"({"id":"ai-training-objection","version":1,"fields":[{"name":"email","kind":"email"}]})");
-  const veto::validator* checker = loaded.value.get();
+  const veto::validator* checker = &*loaded;
   const std::string line =
       v.contains("line_hex") ? from_hex(v["line_hex"]) : v["line"].get<std::string>();
-  const std::string text = checker->validate_json(line).to_json();
+  const std::string text = veto::to_json(checker->validate_json(line));
   json result = json::parse(text);
   SCOPED_TRACE("vector: " + v.dump() + "\nresult: " + text);
   const json expected_errors = v.value("form_errors", json::array());
@@ -287,14 +287,14 @@ TEST_P(ruleset_vectors, match) {
   const json& v = GetParam().data;
   const std::string text =
       v.contains("ruleset_text") ? v["ruleset_text"].get<std::string>() : v["ruleset"].dump();
-  const veto::loaded_validator loaded = veto::validator::from_ruleset(text);
+  const veto::expected<veto::validator> loaded = veto::validator::from_ruleset(text);
   if (v.contains("error")) {
     EXPECT_FALSE(loaded);
-    EXPECT_EQ(loaded.error, v["error"].get<std::string>());
+    EXPECT_EQ(loaded.error(), v["error"].get<std::string>());
   } else {
-    ASSERT_TRUE(loaded) << loaded.error;
+    ASSERT_TRUE(loaded) << loaded.error();
     if (v.contains("canonical")) {
-      EXPECT_EQ(json::parse(loaded.value->ruleset_json()), v["canonical"]);
+      EXPECT_EQ(json::parse(loaded->ruleset_json()), v["canonical"]);
     }
   }
 }
