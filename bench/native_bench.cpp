@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
       mode == "--details-only"
           ? *veto::validator::from_ruleset(
                 R"({"id":"bench","version":1,"fields":[{"name":"details","kind":"text","max_graphemes":65536}]})")
-          : veto::validator::from_default_ruleset();
+          : *veto::validator::from_default_ruleset();
   std::size_t sink = 0;
 
   if (mode == "--each") {

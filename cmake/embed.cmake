@@ -1,13 +1,19 @@
-# Writes a C++ source that embeds data files as byte arrays (see src/core/embedded.h).
+# Writes a C++ source that embeds data files as byte arrays (see src/core/embedded.h). The
+# arrays are of char and every length is given, so every `file` is a constant: it is there
+# before any code runs, and supported_locales() may be asked during another file's static
+# start-up (tests/unit/messages_test.cpp does).
 # Usage: cmake -DOUTPUT=file.cpp -DRULESET=ruleset.json -DCATALOGS="a.json;b.json" -P embed.cmake
 function(veto_embed_bytes path symbol out_var)
   file(READ "${path}" hex HEX)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
-  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
   get_filename_component(name "${path}" NAME)
-  set(${out_var} "static const unsigned char ${symbol}[] = {${bytes}0};\n" PARENT_SCOPE)
-  set(${out_var}_entry "{\"${name}\", {reinterpret_cast<const char*>(${symbol}), ${size}}}"
+  string(LENGTH "${name}" name_length)
+  set(${out_var} "static const char ${symbol}[] = {${bytes}0};\n" PARENT_SCOPE)
+  # Lengths given, not counted: GCC 12 does not count a literal's length at compile time
+  # here, and the table would be made by code that runs at start-up.
+  set(${out_var}_entry "{{\"${name}\", ${name_length}}, {${symbol}, ${size}}}"
       PARENT_SCOPE)
 endfunction()
 

@@ -8,7 +8,7 @@
 #include "veto/veto.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const auto loaded = veto::validator::from_default_ruleset();
+  static const auto loaded = *veto::validator::from_default_ruleset();
   static const char* const fields[] = {"email", "country", "phone", "justification", "details"};
   static const char* const locales[] = {"en", "de", "fr", "lt", "el", "ga"};
   static const char* const countries[] = {"DE", "US", "", "narnia"};

@@ -10,7 +10,7 @@
 #include "veto/veto.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const auto loaded = veto::validator::from_default_ruleset();
+  static const auto loaded = *veto::validator::from_default_ruleset();
   static const char* const locales[] = {"en", "de", "pl", "ga", "mt"};
   const std::string_view line(reinterpret_cast<const char*>(data), size);
   const veto::result r = loaded.validate_json(line, locales[size % 5]);

@@ -6,12 +6,10 @@
 //
 //   #include <veto/veto.h>
 //
-//   const veto::validator v = veto::validator::from_default_ruleset();
-//   veto::result r = v.validate_json(R"({"email":"anna@exämple.de"})", "de");
-//   std::string line = veto::to_json(r);              // compact, key-ordered, one line
-//
-//   veto::expected<veto::validator> custom = veto::validator::from_ruleset(text);
-//   if (!custom) return fail(custom.error());        // "fields[0].kind: ..."
+//   veto::expected<veto::validator> v = veto::validator::from_default_ruleset();
+//   if (!v) return fail(v.error());  // from_ruleset(text): "fields[0].kind: ..."
+//   veto::result r = v->validate_json(R"({"email":"anna@exämple.de"})", "de");
+//   std::string line = veto::to_json(r);  // compact, key-ordered, one line
 //
 // Errors are values: nothing here throws (but for std::bad_alloc when memory runs out),
 // bad input is reported in the result with a stable code (`form.json`, `email.no_at`, ...),
@@ -116,8 +114,9 @@ class validator {
   // Loads a ruleset (SPEC section 4) from JSON text: a validator, or a message naming the
   // bad place, e.g. "fields[0].min_graphemes: must be ...".
   static expected<validator> from_ruleset(std::string_view ruleset_json);
-  // The ruleset that ships with veto (`ai-training-objection`, version 1); it always loads.
-  static validator from_default_ruleset();
+  // The ruleset that ships with veto (`ai-training-objection`, version 1). It fails only
+  // when ICU cannot open what the rules need (a build whose ICU data lacks it).
+  static expected<validator> from_default_ruleset();
   // The default ruleset's JSON text, e.g. to serve it or to derive another from it.
   static std::string_view default_ruleset_json();
 

@@ -54,7 +54,9 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  const veto::validator validator = veto::validator::from_default_ruleset();
+  const veto::expected<veto::validator> loaded = veto::validator::from_default_ruleset();
+  if (!loaded) return fail("ruleset: " + loaded.error());
+  const veto::validator& validator = *loaded;
   veto::warm_up();  // libphonenumber's one-time set-up, before the first visitor
 
   const veto::expected<pages> page = pages::load(o.web_dir, validator);

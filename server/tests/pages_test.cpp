@@ -11,7 +11,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const veto::validator& validator() {
-  static const veto::validator loaded = veto::validator::from_default_ruleset();
+  static const veto::validator loaded = *veto::validator::from_default_ruleset();
   return loaded;
 }
 

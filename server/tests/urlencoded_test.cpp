@@ -52,7 +52,7 @@ TEST(Urlencoded, TakesLocaleAndKeyOutOfTheForm) {
 }
 
 TEST(Urlencoded, EmptyOptionalInputIsAbsentAndRepeatedNameIsDuplicate) {
-  const veto::validator loaded = veto::validator::from_default_ruleset();
+  const veto::validator loaded = *veto::validator::from_default_ruleset();
   const page_submission s = to_page_submission(
       parse_urlencoded("email=anna%40example.de&country=AT&phone=&details=+++&justification=" +
                        std::string("Meta+must+not+train+its+AI+on+my+posts+and+photos.")));

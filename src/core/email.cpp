@@ -257,22 +257,28 @@ std::string skeleton(const USpoofChecker* spoof, std::string_view text) {
 
 }  // namespace
 
-email_rules::email_rules(const email_options& options) : options_(options) {
+expected<std::unique_ptr<email_rules>> email_rules::make(const email_options& options) {
+  std::unique_ptr<email_rules> rules(new email_rules(options));
+  const auto failed = [](const char* what, UErrorCode status) {
+    return unexpected(std::string("ICU cannot open ") + what + ": " + u_errorName(status));
+  };
   UErrorCode status = U_ZERO_ERROR;
   // Nontransitional processing (ß, ς, ZWJ/ZWNJ kept) with every check UTS #46 offers;
   // CheckHyphens is always on in ICU 72.
-  uts46_ = uidna_openUTS46(UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_NONTRANSITIONAL_TO_UNICODE |
-                               UIDNA_CHECK_BIDI | UIDNA_CHECK_CONTEXTJ | UIDNA_CHECK_CONTEXTO |
-                               UIDNA_USE_STD3_RULES,
-                           &status);
-  status = U_ZERO_ERROR;
-  spoof_ = uspoof_open(&status);
-  uspoof_setChecks(spoof_, USPOOF_RESTRICTION_LEVEL | USPOOF_INVISIBLE | USPOOF_MIXED_NUMBERS,
-                   &status);
-  uspoof_setRestrictionLevel(spoof_, USPOOF_HIGHLY_RESTRICTIVE);
-  for (const auto& domain : options_.popular_domains) {
-    popular_skeletons_.push_back(skeleton(spoof_, domain));
+  rules->uts46_ = uidna_openUTS46(
+      UIDNA_NONTRANSITIONAL_TO_ASCII | UIDNA_NONTRANSITIONAL_TO_UNICODE | UIDNA_CHECK_BIDI |
+          UIDNA_CHECK_CONTEXTJ | UIDNA_CHECK_CONTEXTO | UIDNA_USE_STD3_RULES,
+      &status);
+  if (U_FAILURE(status)) return failed("the UTS #46 processor", status);
+  rules->spoof_ = uspoof_open(&status);
+  uspoof_setChecks(rules->spoof_,
+                   USPOOF_RESTRICTION_LEVEL | USPOOF_INVISIBLE | USPOOF_MIXED_NUMBERS, &status);
+  uspoof_setRestrictionLevel(rules->spoof_, USPOOF_HIGHLY_RESTRICTIVE);
+  if (U_FAILURE(status)) return failed("the spoof checker", status);
+  for (const auto& domain : rules->options_.popular_domains) {
+    rules->popular_skeletons_.push_back(skeleton(rules->spoof_, domain));
   }
+  return rules;
 }
 
 email_rules::~email_rules() {

@@ -3,6 +3,7 @@
 #ifndef VETO_CORE_EMAIL_H
 #define VETO_CORE_EMAIL_H
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,7 +18,9 @@ namespace veto {
 
 class email_rules {
  public:
-  explicit email_rules(const email_options& options);
+  // Opens ICU's UTS #46 processor and spoof checker for the rules. The error names what
+  // ICU could not open (only a build whose ICU data lacks it, or no memory).
+  static expected<std::unique_ptr<email_rules>> make(const email_options& options);
   ~email_rules();
   email_rules(const email_rules&) = delete;
   email_rules& operator=(const email_rules&) = delete;
@@ -27,6 +30,7 @@ class email_rules {
   void check(std::string_view text, field_result& field) const;
 
  private:
+  explicit email_rules(const email_options& options) : options_(options) {}
   void warn(std::string_view local, std::string_view unicode_domain, std::string_view ascii_domain,
             field_result& field) const;
 

@@ -33,21 +33,25 @@ struct compiled_field {
   std::size_t country_index = 0;
 };
 
-compiled_field compile(const ruleset& rules, const field_spec& spec) {
+// The field's rules, or what kept them from being made (ICU, for an email field).
+expected<compiled_field> compile(const ruleset& rules, const field_spec& spec) {
   switch (spec.kind) {
-    case field_kind::email:
-      return {spec, std::make_unique<email_rules>(spec.email)};
+    case field_kind::email: {
+      expected<std::unique_ptr<email_rules>> email = email_rules::make(spec.email);
+      if (!email) return unexpected(spec.name + ": " + email.error());
+      return compiled_field{spec, std::move(*email)};
+    }
     case field_kind::country:
-      return {spec, country_rules(spec.country)};
+      return compiled_field{spec, country_rules(spec.country)};
     case field_kind::phone: {
       std::size_t country = 0;
       while (rules.fields[country].name != spec.phone.country_field) ++country;
-      return {spec, phone_rules(spec.phone), country};
+      return compiled_field{spec, phone_rules(spec.phone), country};
     }
     case field_kind::text:
       break;
   }
-  return {spec, text_rules(spec.text)};
+  return compiled_field{spec, text_rules(spec.text)};
 }
 
 const form_member* find(const form& members, std::string_view name) {
@@ -97,10 +101,19 @@ struct validator::impl {
   std::vector<compiled_field> fields;  // one per field of `rules`, in order
   message_catalog messages;
 
-  explicit impl(ruleset loaded) : rules(std::move(loaded)), rules_json(to_json(rules)) {
-    fields.reserve(rules.fields.size());
-    for (const auto& spec : rules.fields) fields.push_back(compile(rules, spec));
+  // The rules refer to the options in `rules`, so an impl stays where it was made.
+  static expected<std::unique_ptr<impl>> make(ruleset loaded) {
+    auto state = std::make_unique<impl>(std::move(loaded));
+    state->fields.reserve(state->rules.fields.size());
+    for (const auto& spec : state->rules.fields) {
+      expected<compiled_field> field = compile(state->rules, spec);
+      if (!field) return unexpected(std::move(field).error());
+      state->fields.push_back(std::move(*field));
+    }
+    return state;
   }
+
+  explicit impl(ruleset loaded) : rules(std::move(loaded)), rules_json(to_json(rules)) {}
 
   // The alpha-2 code the phone field takes as default region: what its country field
   // resolves to (eligible or not), or empty.
@@ -194,15 +207,19 @@ validator& validator::operator=(validator&&) noexcept = default;
 expected<validator> validator::from_ruleset(std::string_view ruleset_json) {
   expected<ruleset> loaded = load_ruleset(ruleset_json);
   if (!loaded) return unexpected(std::move(loaded).error());
-  return validator(std::make_unique<impl>(std::move(*loaded)));
+  expected<std::unique_ptr<impl>> state = impl::make(std::move(*loaded));
+  if (!state) return unexpected(std::move(state).error());
+  return validator(std::move(*state));
 }
 
 std::string_view validator::default_ruleset_json() {
   return embedded::default_ruleset.contents;
 }
 
-validator validator::from_default_ruleset() {
-  return validator(std::make_unique<impl>(default_ruleset()));
+expected<validator> validator::from_default_ruleset() {
+  expected<std::unique_ptr<impl>> state = impl::make(default_ruleset());
+  if (!state) return unexpected(std::move(state).error());
+  return validator(std::move(*state));
 }
 
 result validator::validate_json(std::string_view document, std::string_view locale) const {

@@ -1,6 +1,9 @@
 // The C++ API as a server uses it: members without JSON, single fields, exact output bytes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -11,7 +14,7 @@ namespace {
 using kind = veto::form_member::kind;
 
 const veto::validator& default_validator() {
-  static const veto::validator loaded = veto::validator::from_default_ruleset();
+  static const veto::validator loaded = *veto::validator::from_default_ruleset();
   return loaded;
 }
 
@@ -127,6 +130,21 @@ TEST(api, message_locale_is_the_locale_results_carry) {
     EXPECT_EQ(v.message_locale(tag), v.validate(veto::form{}, tag).locale) << tag;
   }
   EXPECT_EQ(v.message_locale("de-AT"), "de");
+}
+
+// The supported locales are the catalogs in src/data/messages/, and each is its own
+// message locale.
+TEST(api, supported_locales_are_the_catalogs) {
+  std::vector<std::string> catalogs;
+  for (const auto& entry : std::filesystem::directory_iterator(VETO_CATALOG_DIR)) {
+    catalogs.push_back(entry.path().stem().string());
+  }
+  std::sort(catalogs.begin(), catalogs.end());
+  const std::vector<std::string> supported(veto::supported_locales().begin(),
+                                           veto::supported_locales().end());
+  EXPECT_EQ(supported, catalogs);
+  EXPECT_EQ(supported.size(), 26u);
+  for (const std::string& tag : supported) EXPECT_EQ(default_validator().message_locale(tag), tag);
 }
 
 TEST(api, a_bad_ruleset_is_a_value_not_an_exception) {

@@ -68,10 +68,7 @@ TEST(country_names, every_name_of_every_locale_resolves_unless_its_key_is_shared
 
   std::map<std::string, std::set<std::string>> countries_of_key;
   std::map<std::string, std::string> country_of_name;
-  const char* const locales[] = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi",
-                                 "fr", "ga", "hr", "hu", "is", "it", "lt", "lv", "mt",
-                                 "nb", "nl", "pl", "pt", "ro", "sk", "sl", "sv"};
-  for (const char* locale : locales) {
+  for (const std::string_view locale : veto::supported_locales()) {
     ASSERT_EQ(v.message_locale(locale), locale);
     for (const veto::country_entry& entry : v.countries(locale)) {
       countries_of_key[oracle_key(entry.name)].insert(entry.code);

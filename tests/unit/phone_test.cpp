@@ -40,7 +40,7 @@ const char* token(PhoneNumberUtil::PhoneNumberType type) {
 }
 
 const veto::validator& validator() {
-  static const veto::validator loaded = veto::validator::from_default_ruleset();
+  static const veto::validator loaded = *veto::validator::from_default_ruleset();
   return loaded;
 }
 
