@@ -118,7 +118,7 @@ class validator {
   // when ICU cannot open what the rules need (a build whose ICU data lacks it).
   static expected<validator> from_default_ruleset();
   // The default ruleset's JSON text, e.g. to serve it or to derive another from it.
-  static std::string_view default_ruleset_json();
+  static std::string_view default_ruleset_json() noexcept;
 
   // Validates one JSON document (one CLI line, without its line end). `locale` is a
   // BCP 47 tag, negotiated as SPEC section 6 says.

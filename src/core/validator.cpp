@@ -212,7 +212,7 @@ expected<validator> validator::from_ruleset(std::string_view ruleset_json) {
   return validator(std::move(*state));
 }
 
-std::string_view validator::default_ruleset_json() {
+std::string_view validator::default_ruleset_json() noexcept {
   return embedded::default_ruleset.contents;
 }
 

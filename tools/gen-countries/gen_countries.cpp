@@ -35,12 +35,13 @@
 #include <string>
 #include <vector>
 
+#include "veto/veto.h"
+
 namespace {
 
-// SPEC section 6: the message locales, in the order the data lists names.
-const std::vector<std::string> locales = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi",
-                                          "fr", "ga", "hr", "hu", "is", "it", "lt", "lv", "mt",
-                                          "nb", "nl", "pl", "pt", "ro", "sk", "sl", "sv"};
+// The message locales (the catalogs of src/data/messages/), in the order the data lists names.
+const std::vector<std::string> locales(veto::supported_locales().begin(),
+                                       veto::supported_locales().end());
 
 // ICU territories that have no ISO 3166-1 assignment of their own: exceptionally reserved
 // codes (AC, CP, DG, EA, IC, TA) and Kosovo's user-assigned XK.
