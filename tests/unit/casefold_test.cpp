@@ -1,8 +1,8 @@
 // unicode::nfkc_casefold (UTS #46 plus the generated exceptions) against its oracle, ICU's
 // nfkc_cf normalizer, which the native build has: every code point alone, then strings
 // that mix the code points where the two mappings part with combining marks, Hangul,
-// compatibility forms and unassigned code points. Like plural_rules_test.cpp, it reaches
-// past the public header: the country and text tests show the folding at work through it.
+// compatibility forms and unassigned code points. An internal test (veto-internal-tests):
+// the country and text tests show the folding at work through the public header.
 #include <gtest/gtest.h>
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "../../src/core/unicode.h"
+#include "unicode.h"
 
 namespace {
 

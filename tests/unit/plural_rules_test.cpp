@@ -1,6 +1,6 @@
 // plural.h against its oracle, ICU 72's PluralRules (CLDR 42), for every catalog locale.
-// This is the one unit test that reaches past the public header: the table in plural.cpp
-// is internal, and the public path (a message's plural form) is in messages_test.cpp.
+// An internal test (veto-internal-tests): the table in plural.cpp is behind the public
+// header, and the public path (a message's plural form) is in messages_test.cpp.
 #include <gtest/gtest.h>
 #include <unicode/locid.h>
 #include <unicode/plurrule.h>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "../../src/core/plural.h"
+#include "plural.h"
 
 namespace {
 
