@@ -96,9 +96,8 @@ EMSCRIPTEN_KEEPALIVE const char* veto_validate_json(const veto::validator* v,
                                                     std::uint32_t locale_length,
                                                     std::uint32_t document_length) {
   const char* base = reinterpret_cast<const char*>(input.data());
-  return set_output(
-      v->validate_json(view(base + locale_length, document_length), view(base, locale_length))
-          veto::to_json());
+  return set_output(veto::to_json(
+      v->validate_json(view(base + locale_length, document_length), view(base, locale_length))));
 }
 
 // The input buffer holds the locale, then the packed members.
