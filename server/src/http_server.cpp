@@ -5,6 +5,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -42,6 +43,9 @@ constexpr milliseconds linger_time{1000};
 constexpr std::size_t linger_bytes = 1024 * 1024;
 // How often the loop looks for connections past a deadline (one pass over all of them).
 constexpr milliseconds sweep_interval{50};
+// How long a worker that has just answered on a kept-alive connection may wait for the next
+// request on it (see next_request_here); a request waiting for a worker ends the wait.
+constexpr int follow_up_wait_ms = 50;
 // How long accepting pauses when the process is out of file descriptors.
 constexpr milliseconds accept_pause{100};
 // The library's limit for one header line (CPPHTTPLIB_HEADER_MAX_LENGTH).
@@ -204,6 +208,20 @@ body_framing framing_of(std::string_view head, std::size_t max_body) {
   return framing;
 }
 
+// True when `in` starts with a whole request that needs nothing more from the loop: its
+// head, and its Content-Length body if it has one (no chunks, no 100-continue).
+bool whole_simple_request(const std::string& in, std::size_t max_head, std::size_t max_body) {
+  const std::size_t first_line = in.find('\n');
+  if (first_line == std::string::npos) return false;
+  const std::size_t blank = in.find("\n\r\n", first_line);
+  if (blank == std::string::npos || blank + 3 > max_head) return false;
+  const std::size_t head_end = blank + 3;
+  const body_framing body = framing_of(std::string_view(in).substr(0, head_end), max_body);
+  if (body.how == body_framing::kind::none) return true;
+  return body.how == body_framing::kind::length && !body.expect_continue &&
+         in.size() - head_end >= body.length;
+}
+
 // How a request was handed to a worker: what a read past the received bytes returns.
 enum class request_end {
   complete,   // the whole request is there: the end of the bytes reads as end of stream
@@ -218,8 +236,8 @@ request_context& current_request() {
   return this_request;
 }
 
-// One client connection. Owned by the loop thread, except while `state` is busy, when one
-// worker owns it and the loop leaves it alone (it is not registered with epoll then).
+// One client connection. Owned by the loop thread, except while `with_worker` is set, when
+// one worker owns it and the loop leaves it alone (it is not registered with epoll then).
 struct http_server::connection {
   enum class phase { waiting, head, body, busy, writing, lingering };
 
@@ -249,6 +267,10 @@ struct http_server::connection {
   std::size_t consumed = 0;  // bytes of `in` the library read
   bool close_after = false;
   bool linger = false;
+  // Set by the loop when it hands the connection to a worker; cleared (release) by the
+  // worker that gives it back by registering it with epoll itself, or by the loop when it
+  // takes it back from the finished queue.
+  std::atomic<bool> with_worker{false};
 
   // Sends what the socket takes now. False when the client is gone.
   bool flush() {
@@ -393,6 +415,7 @@ class http_server::event_loop {
     }
     work_ready_.notify_all();
     for (std::thread& t : workers_) t.join();
+    ::close(jobs_waiting_fd_);
   }
 
  private:
@@ -402,12 +425,22 @@ class http_server::event_loop {
       connection* c = nullptr;
       {
         std::unique_lock<std::mutex> lock(mutex_);
+        ++idle_workers_;
         work_ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+        --idle_workers_;
         if (jobs_.empty()) return;
         c = jobs_.front();
         jobs_.pop_front();
+        if (jobs_.empty() && jobs_signalled_) {  // no more reason to end waits
+          std::uint64_t count = 0;
+          ssize_t ignored = ::read(jobs_waiting_fd_, &count, sizeof count);
+          (void)ignored;
+          jobs_signalled_ = false;
+        }
       }
       server_.handle(*c, c->last);
+      while (next_request_here(*c)) server_.handle(*c, c->last);
+      if (keep_waiting(*c)) continue;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         finished_.push_back(c);
@@ -418,8 +451,67 @@ class http_server::event_loop {
     }
   }
 
+  // True when the response is sent, the connection stays open and nothing of the next
+  // request has arrived.
+  bool open_and_clear(const connection& c) const {
+    return !c.broken && c.out.empty() && !c.close_after && c.consumed == c.in.size() &&
+           !server_.draining_;
+  }
+
+  // A client on a kept-alive connection usually sends its next request as soon as it has
+  // the answer. While every waiting request has an idle worker, this worker waits for it
+  // (at most follow_up_wait_ms) and, if it arrives whole, handles it at once: one thread
+  // wake-up per request instead of two (the loop's, then a worker's), which on this
+  // shared 2-core machine halved wrk's requests per second at 1 connection. A request
+  // queued with no idle worker ends the wait (dispatch signals jobs_waiting_fd_). Anything
+  // else (a partial request, the end of the connection) goes on through the loop.
+  bool next_request_here(connection& c) {
+    if (!open_and_clear(c)) return false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (jobs_.size() > idle_workers_) return false;  // a request would wait for a worker
+    }
+    std::array<pollfd, 2> ready{{{c.fd, POLLIN, 0}, {jobs_waiting_fd_, POLLIN, 0}}};
+    if (::poll(ready.data(), 2, follow_up_wait_ms) <= 0 || !(ready[0].revents & POLLIN)) {
+      return false;
+    }
+    thread_local std::array<char, 16 * 1024> bytes;
+    const ssize_t n = ::recv(c.fd, bytes.data(), bytes.size(), MSG_DONTWAIT);
+    if (n <= 0) return false;  // the loop sees the end or the error again
+    c.in.assign(bytes.data(), static_cast<std::size_t>(n));
+    c.consumed = 0;  // after_response starts reading a request from these bytes
+    if (!whole_simple_request(c.in, limits_.max_head_bytes, max_body_)) return false;
+    c.end = request_end::complete;
+    c.continue_sent = false;
+    c.last = c.served + 1 >= limits_.keep_alive_max_requests || server_.draining_;
+    ++c.served;
+    return true;
+  }
+
+  // The common end of a kept-alive request: the response is sent and nothing follows it.
+  // The worker then registers the connection for its next request itself, sparing the
+  // loop a wake-up per request (measured: wrk's requests per second at 1 connection
+  // doubled). Anything else goes back through the loop (after_response).
+  bool keep_waiting(connection& c) {
+    if (!open_and_clear(c)) return false;
+    c.in.clear();
+    if (c.in.capacity() > 4 * 1024) std::string().swap(c.in);
+    if (c.out.capacity() > 16 * 1024) std::string().swap(c.out);
+    c.state = connection::phase::waiting;
+    c.deadline = clock::now() + limits_.keep_alive_timeout;
+    c.events = EPOLLIN;
+    epoll_event e{};
+    e.events = EPOLLIN;
+    e.data.fd = c.fd;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, c.fd, &e);
+    // From here the loop may see an event for it; on_event waits for this store.
+    c.with_worker.store(false, std::memory_order_release);
+    return true;
+  }
+
   void dispatch(connection& c, request_end end) {
     unwatch(c);
+    c.with_worker.store(true, std::memory_order_relaxed);
     c.end = end;
     c.state = connection::phase::busy;
     c.last = c.served + 1 >= limits_.keep_alive_max_requests || server_.draining_;
@@ -427,6 +519,12 @@ class http_server::event_loop {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       jobs_.push_back(&c);
+      if (jobs_.size() > idle_workers_ && !jobs_signalled_) {
+        const std::uint64_t one = 1;
+        ssize_t ignored = ::write(jobs_waiting_fd_, &one, sizeof one);
+        (void)ignored;
+        jobs_signalled_ = true;
+      }
     }
     work_ready_.notify_one();
   }
@@ -442,6 +540,7 @@ class http_server::event_loop {
     }
     const auto now = clock::now();
     for (connection* c : done) {
+      c->with_worker.store(false, std::memory_order_relaxed);
       if (c->broken) {
         close(*c);
       } else if (!c->out.empty()) {
@@ -517,6 +616,8 @@ class http_server::event_loop {
   }
 
   void on_event(connection& c, std::uint32_t events) {
+    // A worker registered it and is about to let go of it (keep_waiting).
+    while (c.with_worker.load(std::memory_order_acquire)) std::this_thread::yield();
     const auto now = clock::now();
     switch (c.state) {
       case connection::phase::waiting:
@@ -706,9 +807,12 @@ class http_server::event_loop {
     }
     for (std::size_t fd = 0; fd < by_fd_.size(); ++fd) {
       connection* c = by_fd_[fd].get();
-      if (!c) continue;
+      if (!c || c->with_worker.load(std::memory_order_acquire)) continue;
       switch (c->state) {
         case connection::phase::waiting:
+          // A worker may have set one waiting after the drain began (keep_waiting).
+          if (now >= c->deadline || (server_.draining_ && c->served > 0)) close(*c);
+          break;
         case connection::phase::lingering:
           if (now >= c->deadline) close(*c);
           break;
@@ -736,7 +840,10 @@ class http_server::event_loop {
     const auto now = clock::now();
     for (std::size_t fd = 0; fd < by_fd_.size(); ++fd) {
       connection* c = by_fd_[fd].get();
-      if (!c || c->state != connection::phase::waiting) continue;
+      if (!c || c->with_worker.load(std::memory_order_acquire) ||
+          c->state != connection::phase::waiting) {
+        continue;
+      }
       if (c->served > 0) {
         close(*c);
       } else {
@@ -786,6 +893,10 @@ class http_server::event_loop {
   std::condition_variable work_ready_;
   std::deque<connection*> jobs_;
   std::deque<connection*> finished_;
+  std::size_t idle_workers_ = 0;
+  // Readable while requests wait with no idle worker: ends next_request_here's waits.
+  int jobs_waiting_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  bool jobs_signalled_ = false;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -11,6 +11,24 @@ import {validForm} from './server.mjs';
 export const rssKiB = (pid) =>
   Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 export const openFds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+// The server's CPU time so far, in clock ticks (utime + stime of /proc/PID/stat).
+const cpuTicks = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+};
+
+// Waits (at most `ms`) until the server has used no CPU for 200 ms: an attack's requests
+// are all handled and what is left is waiting.
+export async function quiet(pid, ms) {
+  const until = Date.now() + ms;
+  let before = cpuTicks(pid);
+  while (Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = cpuTicks(pid);
+    if (now === before) return;
+    before = now;
+  }
+}
 
 // The n-th address of a group: 127.G.x.y, never 127.0.0.1 (the normal client's).
 export const attackerAddress = (group, n) => `127.${group}.${1 + Math.floor(n / 250)}.${2 + (n % 250)}`;

