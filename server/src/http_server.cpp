@@ -431,11 +431,10 @@ class http_server::event_loop {
         if (jobs_.empty()) return;
         c = jobs_.front();
         jobs_.pop_front();
-        if (jobs_.empty() && jobs_signalled_) {  // no more reason to end waits
-          std::uint64_t count = 0;
-          ssize_t ignored = ::read(jobs_waiting_fd_, &count, sizeof count);
-          (void)ignored;
-          jobs_signalled_ = false;
+        if (jobs_.empty()) {  // no more reason to end waits: take back the calls left
+          std::uint64_t one = 0;
+          while (::read(jobs_waiting_fd_, &one, sizeof one) == sizeof one) {
+          }
         }
       }
       server_.handle(*c, c->last);
@@ -463,17 +462,25 @@ class http_server::event_loop {
   // (at most follow_up_wait_ms) and, if it arrives whole, handles it at once: one thread
   // wake-up per request instead of two (the loop's, then a worker's), which on this
   // shared 2-core machine halved wrk's requests per second at 1 connection. A request
-  // queued with no idle worker ends the wait (dispatch signals jobs_waiting_fd_). Anything
-  // else (a partial request, the end of the connection) goes on through the loop.
+  // queued with no idle worker ends one such wait (dispatch counts it on jobs_waiting_fd_,
+  // a semaphore: every waiting worker wakes, one takes the call). Anything else (a
+  // partial request, the end of the connection) goes on through the loop.
   bool next_request_here(connection& c) {
     if (!open_and_clear(c)) return false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (jobs_.size() > idle_workers_) return false;  // a request would wait for a worker
     }
-    std::array<pollfd, 2> ready{{{c.fd, POLLIN, 0}, {jobs_waiting_fd_, POLLIN, 0}}};
-    if (::poll(ready.data(), 2, follow_up_wait_ms) <= 0 || !(ready[0].revents & POLLIN)) {
-      return false;
+    const auto until = clock::now() + milliseconds(follow_up_wait_ms);
+    for (;;) {
+      const auto left = std::chrono::duration_cast<milliseconds>(until - clock::now());
+      std::array<pollfd, 2> ready{{{c.fd, POLLIN, 0}, {jobs_waiting_fd_, POLLIN, 0}}};
+      if (left.count() <= 0 || ::poll(ready.data(), 2, static_cast<int>(left.count())) <= 0) {
+        return false;
+      }
+      if (ready[0].revents != 0) break;
+      std::uint64_t call = 0;
+      if (::read(jobs_waiting_fd_, &call, sizeof call) == sizeof call) return false;
     }
     thread_local std::array<char, 16 * 1024> bytes;
     const ssize_t n = ::recv(c.fd, bytes.data(), bytes.size(), MSG_DONTWAIT);
@@ -519,11 +526,10 @@ class http_server::event_loop {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       jobs_.push_back(&c);
-      if (jobs_.size() > idle_workers_ && !jobs_signalled_) {
+      if (jobs_.size() > idle_workers_) {  // calls one waiting worker (next_request_here)
         const std::uint64_t one = 1;
         ssize_t ignored = ::write(jobs_waiting_fd_, &one, sizeof one);
         (void)ignored;
-        jobs_signalled_ = true;
       }
     }
     work_ready_.notify_one();
@@ -894,9 +900,8 @@ class http_server::event_loop {
   std::deque<connection*> jobs_;
   std::deque<connection*> finished_;
   std::size_t idle_workers_ = 0;
-  // Readable while requests wait with no idle worker: ends next_request_here's waits.
-  int jobs_waiting_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  bool jobs_signalled_ = false;
+  // Counts requests queued with no idle worker: each ends one of next_request_here's waits.
+  int jobs_waiting_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC | EFD_SEMAPHORE);
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };
