@@ -190,4 +190,27 @@ describe('connection caps', () => {
       await server.stop();
     }
   });
+
+  test('with fewer file descriptors than --max-connections needs, the cap is lowered and says so', {timeout: 30000}, async () => {
+    // 200 open files: 64 are kept for the server's own (database, loop), 136 connections.
+    const server = await startServer({prefix: ['prlimit', '--nofile=200:200', '--'], args: ['--max-connections', '1000']});
+    const pid = server.proc.pid;
+    const held = [];
+    try {
+      const said = /veto-server: 200 file descriptors allowed: at most 136 connections\n/;
+      for (let i = 0; i < 20 && !said.test(server.stderr()); i++) await new Promise((r) => setTimeout(r, 50));
+      assert.match(server.stderr(), said);
+      assert.equal(await tryRequest(server.port, '127.0.0.1'), 'answered');
+      const fdsBefore = await waitForFds(pid, () => false, 200);
+      held.push(...await openConnections(server.port, {count: 136, group: 43, addresses: 3}));
+      assert.equal(await waitForFds(pid, (n) => n >= fdsBefore + 136, 2000), fdsBefore + 136);
+      assert.equal(await tryRequest(server.port, attackerAddress(44, 0)), 'refused');
+      held.pop().destroy();
+      await waitForFds(pid, (n) => n <= fdsBefore + 135, 2000);
+      assert.equal(await tryRequest(server.port, attackerAddress(44, 0)), 'answered');
+    } finally {
+      for (const socket of held) socket.destroy();
+      await server.stop();
+    }
+  });
 });
