@@ -62,9 +62,9 @@ void numeric_address(const sockaddr_storage& address, socklen_t length, std::str
   }
 }
 
-// Who a connection counts against for the per-client cap: an IPv4 address (also when
-// mapped into IPv6) or an IPv6 /64, the block one subscriber usually gets.
-std::string client_key(const sockaddr_storage& address) {
+}  // namespace
+
+std::string connection_client(const sockaddr_storage& address) {
   if (address.ss_family == AF_INET) {
     const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
     return std::string("4") + std::string(reinterpret_cast<const char*>(&v4.sin_addr), 4);
@@ -77,6 +77,8 @@ std::string client_key(const sockaddr_storage& address) {
   }
   return "?";
 }
+
+namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
@@ -242,7 +244,7 @@ struct http_server::connection {
   enum class phase { waiting, head, body, busy, writing, lingering };
 
   int fd = -1;
-  std::string client;  // client_key()
+  std::string client;  // connection_client()
   phase state = phase::waiting;
   std::string in;           // the request being received, and whatever follows it
   std::string out;          // response bytes not yet sent
@@ -577,7 +579,7 @@ class http_server::event_loop {
         }
         return;
       }
-      std::string client = client_key(address);
+      std::string client = connection_client(address);
       const auto same = per_client_.find(client);
       if (open_ >= limits_.max_connections ||
           (same != per_client_.end() && same->second >= limits_.max_connections_per_client)) {

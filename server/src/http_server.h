@@ -11,6 +11,7 @@
 #define VETO_SERVER_HTTP_SERVER_H
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -48,6 +49,11 @@ struct request_context {
 
 // The context of the request on the calling thread (one request per thread at a time).
 request_context& current_request();
+
+// Who a connection from `address` counts against for --max-connections-per-client: an IPv4
+// address (also when mapped into IPv6) or an IPv6 /64, the block one subscriber usually
+// gets. Equal keys, same client.
+std::string connection_client(const sockaddr_storage& address);
 
 class http_server final : public httplib::Server {
  public:
