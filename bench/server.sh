@@ -3,16 +3,19 @@
 # 1, 16 and 64 connections (VETO_BENCH_SECONDS each, default 10), on a temp database with
 # the rate limit off. Checks that every 201 is a stored row, and writes the figures to
 # bench/RESULTS-server.md.
+#   VETO_BENCH_SERVER_BINARY=PATH  another veto-server (e.g. a build of an older commit)
+#   VETO_BENCH_SERVER_OUT=FILE     where the figures go (default bench/RESULTS-server.md)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${VETO_BENCH_SECONDS:-10}
 threads=${VETO_BENCH_SERVER_THREADS:-64}
-server=$root/build/native/server/veto-server
-out=$root/bench/RESULTS-server.md
+server=${VETO_BENCH_SERVER_BINARY:-$root/build/native/server/veto-server}
+out=${VETO_BENCH_SERVER_OUT:-$root/bench/RESULTS-server.md}
+dist=${VETO_DIST:-$root/build/wasm/dist}
 
 [ -x "$server" ] || scripts/build-native.sh >&2
-[ -f build/wasm/dist/veto.wasm ] || scripts/build-wasm.sh >&2
+[ -f "$dist/veto.wasm" ] || scripts/build-wasm.sh >&2
 command -v wrk >/dev/null || { echo "bench/server.sh: wrk is not installed" >&2; exit 2; }
 
 work=$(mktemp -d)
@@ -23,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$server" --listen 127.0.0.1:0 --db "$work/bench.db" --rate-limit 0 --threads "$threads" \
+"$server" --listen 127.0.0.1:0 --db "$work/bench.db" --dist "$dist" --rate-limit 0 --threads "$threads" \
   >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
 for _ in $(seq 100); do grep -q listening "$work/stdout" 2>/dev/null && break; sleep 0.1; done

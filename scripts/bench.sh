@@ -54,6 +54,9 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo "## veto-server (\`bench/server.sh\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-server.md"
+  echo
+  # Made once, by hand, with the commands it names (it compares two builds).
+  cat "$root/bench/RESULTS-connections.md"
 } > "$root/bench/RESULTS.md.new"
 mv "$root/bench/RESULTS.md.new" "$root/bench/RESULTS.md"
 cat "$root/bench/RESULTS.md"

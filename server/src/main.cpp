@@ -3,8 +3,10 @@
 // reported here, before the first request, with exit status 1; a usage error gives 2.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -23,6 +25,23 @@ constexpr int exit_usage = 2;
 int fail(const std::string& message) {
   std::fprintf(stderr, "veto-server: %s\n", message.c_str());
   return exit_trouble;
+}
+
+// Descriptors besides connections: the database and its WAL, static files while loading,
+// the event loop's own, the standard streams.
+constexpr std::size_t reserved_fds = 64;
+
+// Raises the soft limit of open files towards `wanted` (up to the hard limit, which only
+// root may raise); returns the limit now in force.
+std::size_t open_file_limit(std::size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min<rlim_t>(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? wanted : static_cast<std::size_t>(limit.rlim_cur);
 }
 
 }  // namespace
@@ -80,6 +99,14 @@ int main(int argc, char** argv) {
   limits.header_timeout = o.header_timeout;
   limits.read_timeout = o.read_timeout;
   limits.body_timeout = o.body_timeout;
+  limits.max_connections = o.max_connections;
+  limits.max_connections_per_client = o.max_connections_per_client;
+  if (const std::size_t fds = open_file_limit(limits.max_connections + reserved_fds);
+      fds < limits.max_connections + reserved_fds) {
+    limits.max_connections = fds > 2 * reserved_fds ? fds - reserved_fds : reserved_fds;
+    std::fprintf(stderr, "veto-server: %zu file descriptors allowed: at most %zu connections\n",
+                 fds, limits.max_connections);
+  }
   http_server server(limits, o.threads);
   install_routes(server, state);
 
@@ -103,7 +130,7 @@ int main(int argc, char** argv) {
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     server.drain();
   });
-  const bool listened = server.listen_after_bind();
+  const bool listened = server.serve();
   if (!server.draining()) pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
   store->reset();  // the writer commits what is queued; the WAL is checkpointed

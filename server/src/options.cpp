@@ -20,7 +20,12 @@ const char* const usage_text =
     "                         wasm/dist)\n"
     "  --rate-limit N         requests per minute per client address (IPv6: per /64),\n"
     "                         all of which may come at once; 0 = no limit (default 120)\n"
-    "  --threads N            connections served at once (default 16)\n"
+    "  --threads N            requests handled at once (default 16); reading requests\n"
+    "                         and writing responses takes no thread\n"
+    "  --max-connections N    connections open at once; more are refused (default 10000)\n"
+    "  --max-connections-per-client N\n"
+    "                         connections open at once from one IPv4 address or IPv6\n"
+    "                         /64; more are refused (default 64)\n"
     "  --header-timeout SEC   time to send the request line and headers (default 10)\n"
     "  --read-timeout SEC     longest silence while a request is read or a response\n"
     "                         written (default 5)\n"
@@ -107,6 +112,13 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
         error = "--threads: expected 1 to 1024";
       }
       o.threads = static_cast<std::size_t>(number);
+    } else if (arg == "--max-connections" || arg == "--max-connections-per-client") {
+      if (!parse_number(value, number) || number < 1 || number > 1000000 ||
+          number != std::floor(number)) {
+        error = arg + ": expected 1 to 1000000";
+      }
+      (arg == "--max-connections" ? o.max_connections : o.max_connections_per_client) =
+          static_cast<std::size_t>(number);
     } else if (arg == "--header-timeout") {
       seconds(o.header_timeout);
     } else if (arg == "--read-timeout") {

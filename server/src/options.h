@@ -18,6 +18,8 @@ struct options {
   std::string dist_dir;     // default: the build tree's Wasm dist/ (baked in at build time)
   double rate_limit = 120;  // requests per minute per client; 0 turns the limit off
   std::size_t threads = 16;
+  std::size_t max_connections = 10000;
+  std::size_t max_connections_per_client = 64;
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds read_timeout{5000};
   std::chrono::milliseconds body_timeout{60000};

@@ -20,14 +20,16 @@ export function tempDir(prefix = 'veto-server-test-') {
 }
 
 // Spawns a server and resolves once it printed its URL. `options.args` are extra options;
-// `options.db` reuses a database file. The returned object has url, db, proc, stderr()
-// and stop(signal) (resolves to {code, signal}).
+// `options.db` reuses a database file; `options.prefix` runs it through a command (e.g.
+// prlimit). The returned object has url, db, proc, stderr() and stop(signal) (resolves
+// to {code, signal}).
 export async function startServer(options = {}) {
   const dir = options.db ? null : tempDir();
   const db = options.db ?? path.join(dir, 'objections.db');
   const args = ['--listen', '127.0.0.1:0', '--db', db, '--web', options.web ?? webDir,
                 '--dist', options.dist ?? distDir, '--rate-limit', '0', ...(options.args ?? [])];
-  const proc = spawn(serverBinary, args, {stdio: ['ignore', 'pipe', 'pipe']});
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), serverBinary];
+  const proc = spawn(command, [...prefixArgs, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
   let stderr = '';
   proc.stderr.on('data', (chunk) => { stderr += chunk; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({code, signal})));
