@@ -55,8 +55,10 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-server.md"
   echo
-  # Made once, by hand, with the commands it names (it compares two builds).
+  # Made once, by hand, with the commands they name (each compares two builds).
   cat "$root/bench/RESULTS-connections.md"
+  echo
+  cat "$root/bench/RESULTS-refactor.md"
 } > "$root/bench/RESULTS.md.new"
 mv "$root/bench/RESULTS.md.new" "$root/bench/RESULTS.md"
 cat "$root/bench/RESULTS.md"
