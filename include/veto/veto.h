@@ -25,6 +25,13 @@
 #include <variant>
 #include <vector>
 
+// Marks what libveto exports: the library is built with hidden visibility.
+#if defined(__GNUC__) || defined(__clang__)
+#define VETO_API __attribute__((visibility("default")))
+#else
+#define VETO_API
+#endif
+
 namespace veto {
 
 inline constexpr std::string_view version = "0.1.0";
@@ -53,7 +60,7 @@ struct field_result {
 };
 
 // The verdict on a whole form (SPEC section 3).
-struct result {
+struct VETO_API result {
   bool valid = false;
   std::string ruleset_id;
   std::int64_t ruleset_version = 0;
@@ -94,7 +101,7 @@ struct loaded_validator {
 
 // A validator for one ruleset. Immutable after loading; `validate*` are const and safe to
 // call from several threads at once.
-class validator {
+class VETO_API validator {
  public:
   // Loads a ruleset (SPEC section 4) from JSON text. Never throws.
   static loaded_validator from_ruleset(std::string_view ruleset_json);
@@ -140,13 +147,13 @@ class validator {
 
 // Does the one-time set-up that the first phone number would otherwise pay (libphonenumber
 // reads every region's metadata: ~140 ms in Wasm, a few ms natively). Optional; thread-safe.
-void warm_up();
+VETO_API void warm_up();
 
 // A country list as a compact JSON array of {"code","name","eligible"} objects.
-std::string to_json(const std::vector<country_entry>& countries);
+VETO_API std::string to_json(const std::vector<country_entry>& countries);
 
 // Serializes one field result as the object it is inside `fields` of a result.
-std::string to_json(const field_result& field);
+VETO_API std::string to_json(const field_result& field);
 
 }  // namespace veto
 
