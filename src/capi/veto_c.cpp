@@ -87,6 +87,18 @@ veto_status guarded(veto_string* out, Body&& body) noexcept {
   }
 }
 
+// A call that gives one string made from the validator and a locale.
+template <typename Make>
+veto_status from_locale(const veto_validator* validator, const char* locale,
+                        std::size_t locale_length, veto_string* out, Make&& make) noexcept {
+  return guarded(out, [&] {
+    std::string_view tag;
+    if (validator == nullptr || out == nullptr || !view(locale, locale_length, tag))
+      return VETO_ERROR_ARGUMENT;
+    return give(make(*validator->cpp, tag), out);
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -191,22 +203,18 @@ veto_status veto_validate_field(const veto_validator* validator, const char* nam
 
 veto_status veto_countries(const veto_validator* validator, const char* locale,
                            std::size_t locale_length, veto_string* countries) {
-  return guarded(countries, [&] {
-    std::string_view tag;
-    if (validator == nullptr || countries == nullptr || !view(locale, locale_length, tag))
-      return VETO_ERROR_ARGUMENT;
-    return give(veto::to_json(validator->cpp->countries(tag)), countries);
-  });
+  return from_locale(validator, locale, locale_length, countries,
+                     [](const veto::validator& cpp, std::string_view tag) {
+                       return veto::to_json(cpp.countries(tag));
+                     });
 }
 
 veto_status veto_message_locale(const veto_validator* validator, const char* locale,
                                 std::size_t locale_length, veto_string* message_locale) {
-  return guarded(message_locale, [&] {
-    std::string_view tag;
-    if (validator == nullptr || message_locale == nullptr || !view(locale, locale_length, tag))
-      return VETO_ERROR_ARGUMENT;
-    return give(validator->cpp->message_locale(tag), message_locale);
-  });
+  return from_locale(validator, locale, locale_length, message_locale,
+                     [](const veto::validator& cpp, std::string_view tag) {
+                       return cpp.message_locale(tag);
+                     });
 }
 
 veto_status veto_ruleset_json(const veto_validator* validator, veto_string* ruleset) {
