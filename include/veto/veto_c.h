@@ -20,12 +20,15 @@
  *   after the call returns. A NULL pointer with length 0 is the empty string; a NULL pointer
  *   with a length above 0 is VETO_ERROR_ARGUMENT. Bytes need not be valid UTF-8: bad bytes
  *   are reported in the result (`form.encoding`, a field's `encoding`), never rejected here.
+ * - A NULL validator, or a NULL pointer where a result is to be stored, is
+ *   VETO_ERROR_ARGUMENT (and nothing is stored).
  * - Strings out are a veto_string the caller passes by pointer. On VETO_OK it holds bytes
  *   veto allocated (followed by a NUL that `length` does not count), which the caller frees
  *   with veto_free(s.data). On any other status it is {NULL, 0} and there is nothing to free.
  * - Nothing throws or aborts across this interface: every failure is a veto_status, out of
- *   memory (VETO_ERROR_MEMORY) included. Invalid input is not a failure: it is a result
- *   whose error codes say what is wrong.
+ *   memory (VETO_ERROR_MEMORY) included (natively; the WebAssembly module is built without
+ *   C++ exceptions, so there memory running out aborts the module). Invalid input is not
+ *   a failure: it is a result whose error codes say what is wrong.
  * - A veto_validator is immutable once created: any number of threads may call the
  *   functions taking `const veto_validator*` on the same one at once. veto_destroy must not
  *   run while another call uses it.
