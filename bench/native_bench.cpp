@@ -10,6 +10,10 @@
 //       validate_json alone, validate (members, no JSON parse) alone, and validate_field for
 //       every field of the ruleset (the field's own rules; phone also resolves the country
 //       it reads). Lines must be flat objects (bench/corpus.mjs's are).
+//   veto-bench FILE --api
+//       the same work through the C++ API and through the C API (veto_c.h), median of 5
+//       passes each: validate_json + to_json beside veto_validate_json + veto_free, and
+//       validate (members) + to_json beside veto_validate_members + veto_free. Flat forms.
 //   veto-bench FILE --each
 //       every line timed on its own (the scaling table): seconds per validate_json + to_json,
 //       median of 5 batches of at least 20 ms each.
@@ -21,6 +25,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include "veto/veto.h"
+#include "veto/veto_c.h"
 
 namespace {
 
@@ -104,7 +110,7 @@ __attribute__((noinline)) std::size_t veto_bench_profiled(const veto::validator&
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: veto-bench FILE [--details-only | --per-field | --each | --profile FIELD "
+                 "usage: veto-bench FILE [--details-only | --per-field | --api | --each | --profile FIELD "
                  "[--passes N]]\n");
     return 2;
   }
@@ -146,6 +152,56 @@ int main(int argc, char** argv) {
       std::printf("%s%.9f", n ? "," : "", median(batches));
     }
     std::printf("],\"checksum\":%zu}\n", sink);
+    return 0;
+  }
+
+  if (mode == "--api") {
+    std::vector<veto::form> forms;
+    std::vector<std::vector<veto_member>> c_forms;
+    for (const auto& line : lines) {
+      veto::form members;
+      if (!parse_flat_form(line, members)) {
+        std::fprintf(stderr, "veto-bench: not a flat form of strings: %.80s\n", line.c_str());
+        return 2;
+      }
+      forms.push_back(std::move(members));
+    }
+    for (const auto& members : forms) {  // after `forms` stopped moving: pointers into it
+      std::vector<veto_member> c_members;
+      for (const auto& m : members)
+        c_members.push_back({m.name.data(), m.name.size(), m.text.data(), m.text.size(),
+                             static_cast<int>(m.type)});
+      c_forms.push_back(std::move(c_members));
+    }
+    veto_validator* c_validator = nullptr;
+    if (veto_create_default(&c_validator) != VETO_OK) return 2;
+    const auto c_line = [&](veto_status status, const veto_string& out) {
+      if (status != VETO_OK) std::abort();
+      sink += out.length;
+      veto_free(out.data);
+    };
+    const double cpp_json = median_of_5([&] {
+      for (const auto& line : lines) sink += veto::to_json(v.validate_json(line)).size();
+    });
+    const double c_json = median_of_5([&] {
+      veto_string out;
+      for (const auto& line : lines)
+        c_line(veto_validate_json(c_validator, line.data(), line.size(), "en", 2, &out), out);
+    });
+    const double cpp_members = median_of_5([&] {
+      for (const auto& members : forms) sink += veto::to_json(v.validate(members)).size();
+    });
+    const double c_members = median_of_5([&] {
+      veto_string out;
+      for (const auto& members : c_forms)
+        c_line(veto_validate_members(c_validator, members.data(), members.size(), "en", 2, &out),
+               out);
+    });
+    veto_destroy(c_validator);
+    std::printf(
+        "{\"forms\":%zu,\"cpp_validate_json\":%.6f,\"c_validate_json\":%.6f,"
+        "\"cpp_validate_members\":%.6f,\"c_validate_members\":%.6f,\"checksum\":%zu}\n",
+        lines.size(), cpp_json, c_json, cpp_members, c_members, sink);
     return 0;
   }
 

@@ -2,8 +2,9 @@
 # The ONE benchmark command (issue 8): builds veto natively and to Wasm, installs the JS
 # libraries of bench/package.json (npm ci), generates the corpus (10,000 forms, fixed seed),
 # measures veto native, veto Wasm in Node and the JavaScript stack side by side in one run,
-# then the objection page in headless Chromium (bench/page.mjs) and veto-server under wrk
-# (bench/server.sh), and writes bench/RESULTS.md with the machine, the commands and the date.
+# then the objection page in headless Chromium (bench/page.mjs), veto-server under wrk
+# (bench/server.sh) and the C API and Python package (bench/ffi.sh), and writes
+# bench/RESULTS.md with the machine, the commands and the date.
 # Figures, not pass/fail. About 12-15 minutes on 2 cores.
 #   scripts/bench.sh
 #   VETO_BENCH_SKIP_BUILD=1 scripts/bench.sh   (measure build/native and build/wasm as they are)
@@ -25,6 +26,7 @@ node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wa
 VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist \
   node "$root/bench/page.mjs" 7 >&2
 "$root/bench/server.sh" >&2
+"$root/bench/ffi.sh" >&2
 {
   echo "# veto benchmark results"
   echo
@@ -54,6 +56,10 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo "## veto-server (\`bench/server.sh\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-server.md"
+  echo
+  echo "## Through the C API and Python (\`bench/ffi.sh\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-ffi.md"
   echo
   # Made once, by hand, with the commands they name (each compares two builds).
   cat "$root/bench/RESULTS-connections.md"

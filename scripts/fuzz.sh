@@ -10,11 +10,11 @@ seconds=${1:-25}
 work=${FUZZ_WORK:-$root/build/fuzz-work}
 build=$root/build/fuzz
 CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DVETO_SANITIZE=ON -DVETO_FUZZ=ON -DVETO_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" --target fuzz-validate_json fuzz-field >/dev/null
+  -DVETO_SANITIZE=ON -DVETO_FUZZ=ON -DVETO_BUILD_TESTS=OFF -DVETO_SHARED=OFF >/dev/null
+cmake --build "$build" --target fuzz-validate_json fuzz-field fuzz-capi >/dev/null
 rm -rf "$work"
 status=0
-for target in validate_json field; do
+for target in validate_json field capi; do
   dict=$root/fuzz/json.dict
   [ "$target" = field ] && dict=$root/fuzz/email.dict
   mkdir -p "$work/$target" "$work/$target-findings"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test, from a fresh machine: installs what is needed (system packages, npm tools,
 # the cached Wasm dependencies), builds natively, with ASan+UBSan and to WebAssembly, runs
-# the unit tests (ctest) under both native builds, a bounded fuzz run (VETO_FUZZ_SECONDS per
-# target, default 25), then the JS, CLI, differential, server and browser tests (node --test),
+# the unit tests (ctest) under both native builds, the Python package's tests (pytest), a
+# bounded fuzz run (VETO_FUZZ_SECONDS per target, default 25), then the JS, CLI, differential, server and browser tests (node --test),
 # the server's HTTP tests once more against its ASan+UBSan build, and ends with one line:
 # "N passed, N failed".
 set -uo pipefail
@@ -39,6 +39,25 @@ step "native build and unit tests"
 scripts/build-native.sh "$root/build/native" >"$logs/build-native.log" 2>&1 ||
   { tail -n 30 "$logs/build-native.log" >&2; die "native build failed"; }
 run_ctest "$root/build/native" native
+
+# pytest: counts from its summary line "N passed, F failed, E errors in T s".
+step "Python package (python/): pip install into a venv, pytest against the native library"
+py_venv=$root/build/python/venv py_corpus=$root/build/python/corpus.bin
+{ [ -x "$py_venv/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$py_venv"; } &&
+  "$py_venv/bin/python" -m pip install --quiet --no-build-isolation --no-index --force-reinstall \
+    --no-deps "$root/python" && node tests/differential/write-corpus.mjs "$py_corpus" \
+  >"$logs/python-setup.log" 2>&1 || { tail -n 30 "$logs/python-setup.log" >&2; die "Python package install failed"; }
+(cd "$root/build/python" && VETO_LIBRARY=$root/build/native/libveto.so.0 VETO_CLI=$root/build/native/veto \
+  VETO_PY_CORPUS=$py_corpus "$py_venv/bin/python" -m pytest -p no:cacheprovider -q -rf \
+  "$root/python/tests") >"$logs/pytest.log" 2>&1
+py_line=$(grep -E "^=*\s*[0-9]+ (passed|failed)" "$logs/pytest.log" | tail -n1 || true)
+[ -n "$py_line" ] || { tail -n 30 "$logs/pytest.log" >&2; die "pytest gave no summary"; }
+py_pass=$(grep -oE "[0-9]+ passed" <<<"$py_line" | grep -oE "[0-9]+" || echo 0)
+py_fail=$(( $(grep -oE "[0-9]+ failed" <<<"$py_line" | grep -oE "[0-9]+" || echo 0) +
+            $(grep -oE "[0-9]+ errors?" <<<"$py_line" | grep -oE "[0-9]+" || echo 0) ))
+passed=$((passed + py_pass)) failed=$((failed + py_fail))
+echo "pytest (python): $py_pass passed, $py_fail failed" >&2
+[ "$py_fail" = 0 ] || grep -E "^(FAILED|ERROR)" "$logs/pytest.log" | head -n 20 >&2
 
 step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 VETO_BUILD_TYPE=RelWithDebInfo scripts/build-native.sh "$root/build/sanitize" -DVETO_SANITIZE=ON \

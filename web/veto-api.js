@@ -4,7 +4,15 @@
 
 const vetoEncoder = new TextEncoder();
 const vetoDecoder = new TextDecoder();
+// veto_kind and veto_status of include/veto/veto_c.h, whose functions the module exports.
 const vetoKinds = {string: 0, null: 1, number: 2, boolean: 3, array: 4, object: 5};
+const vetoStatus = {ok: 0, ruleset: 2, noField: 3};
+// sizeof(veto_member) in wasm32: name, name_length, text, text_length, kind, 4 bytes each.
+const vetoMemberSize = 20;
+// A call's layout in the scratch buffer (src/wasm/bindings.cpp): a veto_string
+// out-parameter at 0, a veto_validator* out-parameter at 8, the input from 16 on.
+const vetoHandleOut = 8;
+const vetoInput = 16;
 
 // Frees a validator's C++ side once its JS object is garbage collected.
 const vetoRegistry = new FinalizationRegistry(({mod, handle}) => mod._veto_destroy(handle));
@@ -77,6 +85,19 @@ function vetoKind(value) {
   }
 }
 
+// The string a call left in the veto_string at `out`, decoded; frees it.
+function vetoTake(mod, out) {
+  const view = new DataView(mod.HEAPU8.buffer);
+  const data = view.getUint32(out, true);
+  const text = vetoDecoder.decode(mod.HEAPU8.subarray(data, data + view.getUint32(out + 4, true)));
+  mod._veto_free(data);
+  return text;
+}
+
+function vetoCheck(status) {
+  if (status !== vetoStatus.ok) throw new Error(`veto: the call failed (veto_status ${status})`);
+}
+
 class VetoValidator {
   #mod;
   #handle;
@@ -95,9 +116,11 @@ class VetoValidator {
     if (form === null || typeof form !== 'object' || Array.isArray(form)) {
       return JSON.parse(this.validateJson(JSON.stringify(form) ?? ''));
     }
-    const locale = this.#writeLocale(this.#packedSize(form));
-    const packed = this.#pack(form, locale);
-    return this.#result(this.#mod._veto_validate_members(this.#handle, locale, packed));
+    const members = vetoMembers(form);
+    const [structs, count] = this.#pack(members, this.#begin(vetoPackedSize(members)));
+    return JSON.parse(this.#take(this.#mod._veto_validate_members(
+        this.#handle, structs, count, this.#scratch + vetoInput, this.#localeLength,
+        this.#scratch)));
   }
 
   /**
@@ -107,9 +130,8 @@ class VetoValidator {
   validateJson(text) {
     const isBytes = text instanceof Uint8Array;
     if (!isBytes) text = String(text);
-    const locale = this.#writeLocale(isBytes ? text.length : 3 * text.length);
+    const start = this.#begin(isBytes ? text.length : 3 * text.length);
     const heap = this.#mod.HEAPU8;
-    const start = this.#inputPointer + locale;
     let length;
     if (isBytes) {
       heap.set(text, start);
@@ -117,7 +139,9 @@ class VetoValidator {
     } else {
       length = vetoWriteUtf8(text, heap, start);
     }
-    return this.#text(this.#mod._veto_validate_json(this.#handle, locale, length));
+    return this.#take(this.#mod._veto_validate_json(
+        this.#handle, start, length, this.#scratch + vetoInput, this.#localeLength,
+        this.#scratch));
   }
 
   /**
@@ -125,14 +149,18 @@ class VetoValidator {
    * it; gives that field's result object, for feedback while a person types.
    */
   validateField(name, value, form = {}) {
-    const members = {...form, [name]: value};
+    const members = vetoMembers({...form, [name]: value});
     name = String(name);
-    const locale = this.#writeLocale(3 * name.length + this.#packedSize(members));
-    const nameLength = vetoWriteUtf8(name, this.#mod.HEAPU8, this.#inputPointer + locale);
-    const packed = this.#pack(members, locale + nameLength);
-    const output = this.#mod._veto_validate_field(this.#handle, locale, nameLength, packed);
-    if (!output) throw new RangeError(`veto: the ruleset has no field "${name}"`);
-    return JSON.parse(this.#text(output));
+    const start = this.#begin(3 * name.length + vetoPackedSize(members));
+    const nameLength = vetoWriteUtf8(name, this.#mod.HEAPU8, start);
+    const [structs, count] = this.#pack(members, start + nameLength);
+    const status = this.#mod._veto_validate_field(
+        this.#handle, start, nameLength, structs, count, this.#scratch + vetoInput,
+        this.#localeLength, this.#scratch);
+    if (status === vetoStatus.noField) {
+      throw new RangeError(`veto: the ruleset has no field "${name}"`);
+    }
+    return JSON.parse(this.#take(status));
   }
 
   /**
@@ -140,9 +168,11 @@ class VetoValidator {
    * (default: the validator's) and in the order people of that locale expect.
    */
   countries(locale = this.#locale) {
-    const localeLength = vetoWriteUtf8(String(locale), this.#mod.HEAPU8,
-                                       this.#mod._veto_input(3 * String(locale).length));
-    return JSON.parse(this.#text(this.#mod._veto_countries(this.#handle, localeLength)));
+    const text = String(locale);
+    const scratch = this.#mod._veto_wasm_scratch(vetoInput + 3 * text.length);
+    const length = vetoWriteUtf8(text, this.#mod.HEAPU8, scratch + vetoInput);
+    vetoCheck(this.#mod._veto_countries(this.#handle, scratch + vetoInput, length, scratch));
+    return JSON.parse(vetoTake(this.#mod, scratch));
   }
 
   /**
@@ -151,7 +181,7 @@ class VetoValidator {
    * e.g. requestIdleCallback(() => validator.warmUp()). Forms without a phone never pay it.
    */
   warmUp() {
-    this.#mod._veto_warm_up();
+    vetoCheck(this.#mod._veto_warm_up());
   }
 
   /**
@@ -175,57 +205,65 @@ class VetoValidator {
     this.#handle = 0;
   }
 
-  // The input buffer starts with the locale; reserves `extra` bytes after it.
-  #writeLocale(extra) {
-    const capacity = 3 * this.#locale.length + extra;
-    this.#inputPointer = this.#mod._veto_input(capacity);
-    return vetoWriteUtf8(this.#locale, this.#mod.HEAPU8, this.#inputPointer);
+  // Reserves the scratch buffer for a call: the out-parameters, the locale (written now),
+  // then `extra` bytes, whose start it returns.
+  #begin(extra) {
+    this.#scratch = this.#mod._veto_wasm_scratch(vetoInput + 3 * this.#locale.length + extra);
+    this.#localeLength = vetoWriteUtf8(this.#locale, this.#mod.HEAPU8, this.#scratch + vetoInput);
+    return this.#scratch + vetoInput + this.#localeLength;
   }
 
-  #inputPointer = 0;
+  #scratch = 0;
+  #localeLength = 0;
 
-  #packedSize(form) {
-    let size = 4;
-    for (const key of Object.keys(form)) {
-      const value = form[key];
-      size += 9 + 3 * key.length + (typeof value === 'string' ? 3 * value.length : 0);
-    }
-    return size;
-  }
-
-  // Packs the members as src/wasm/bindings.cpp reads them, at `offset` into the input
-  // buffer; returns the packed length.
-  #pack(form, offset) {
+  // Writes the members as veto_member structs at `at` (aligned up to 4), their names and
+  // texts after them; returns the structs' address and count.
+  #pack(members, at) {
     const heap = this.#mod.HEAPU8;
     const view = new DataView(heap.buffer);
-    const start = this.#inputPointer + offset;
-    let pos = start + 4;
-    let count = 0;
-    for (const key of Object.keys(form)) {
-      const value = form[key];
-      const kind = vetoKind(value);
-      if (kind === undefined) continue;
-      heap[pos] = kind;
-      const nameLength = vetoWriteUtf8(key, heap, pos + 5);
-      view.setUint32(pos + 1, nameLength, true);
-      pos += 5 + nameLength;
-      const textLength = kind === vetoKinds.string ? vetoWriteUtf8(value, heap, pos + 4) : 0;
-      view.setUint32(pos, textLength, true);
-      pos += 4 + textLength;
-      count++;
-    }
-    view.setUint32(start, count, true);
-    return pos - start;
+    const structs = (at + 3) & ~3;
+    let pos = structs + members.length * vetoMemberSize;
+    members.forEach(([name, kind, value], i) => {
+      const struct = structs + i * vetoMemberSize;
+      const nameLength = vetoWriteUtf8(name, heap, pos);
+      view.setUint32(struct, pos, true);
+      view.setUint32(struct + 4, nameLength, true);
+      pos += nameLength;
+      const textLength = kind === vetoKinds.string ? vetoWriteUtf8(value, heap, pos) : 0;
+      view.setUint32(struct + 8, pos, true);
+      view.setUint32(struct + 12, textLength, true);
+      view.setInt32(struct + 16, kind, true);
+      pos += textLength;
+    });
+    return [structs, members.length];
   }
 
-  #text(pointer) {
-    const length = this.#mod._veto_output_length();
-    return vetoDecoder.decode(this.#mod.HEAPU8.subarray(pointer, pointer + length));
+  // The result of a call that gives a string: checks its status, takes the string.
+  #take(status) {
+    vetoCheck(status);
+    return vetoTake(this.#mod, this.#scratch);
   }
+}
 
-  #result(pointer) {
-    return JSON.parse(this.#text(pointer));
+// A form's members as [name, kind, value], read once (a getter is not asked twice, so the
+// sizes reserved are the sizes written), without those JSON.stringify would leave out.
+function vetoMembers(form) {
+  const members = [];
+  for (const name of Object.keys(form)) {
+    const value = form[name];
+    const kind = vetoKind(value);
+    if (kind !== undefined) members.push([name, kind, value]);
   }
+  return members;
+}
+
+// The bytes #pack may write for `members`: alignment, structs and 3 bytes a code unit.
+function vetoPackedSize(members) {
+  let size = 3;
+  for (const [name, kind, value] of members) {
+    size += vetoMemberSize + 3 * name.length + (kind === vetoKinds.string ? 3 * value.length : 0);
+  }
+  return size;
 }
 
 /**
@@ -237,13 +275,15 @@ export async function createValidator({ruleset, locale = 'en'} = {}) {
   const mod = await loadVetoModule();
   const text = ruleset === undefined ? '' :
       typeof ruleset === 'string' ? ruleset : JSON.stringify(ruleset);
-  const pointer = mod._veto_input(3 * text.length);
-  const handle = mod._veto_create(pointer, vetoWriteUtf8(text, mod.HEAPU8, pointer));
-  const output = mod._veto_output();
-  const loaded = vetoDecoder.decode(
-      mod.HEAPU8.subarray(output, output + mod._veto_output_length()));
-  if (!handle) throw new Error(`veto: ${loaded}`);
-  const validator = new VetoValidator(mod, handle, String(locale), loaded);
+  const scratch = mod._veto_wasm_scratch(vetoInput + 3 * text.length);
+  const status = text === '' ? mod._veto_create_default(scratch + vetoHandleOut) :
+      mod._veto_create(scratch + vetoInput, vetoWriteUtf8(text, mod.HEAPU8, scratch + vetoInput),
+                       scratch + vetoHandleOut, scratch);
+  if (status === vetoStatus.ruleset) throw new Error(`veto: ${vetoTake(mod, scratch)}`);
+  vetoCheck(status);
+  const handle = new DataView(mod.HEAPU8.buffer).getUint32(scratch + vetoHandleOut, true);
+  vetoCheck(mod._veto_ruleset_json(handle, scratch));
+  const validator = new VetoValidator(mod, handle, String(locale), vetoTake(mod, scratch));
   vetoRegistry.register(validator, {mod, handle}, validator);
   return validator;
 }

@@ -30,6 +30,13 @@
 
 #include "veto/expected.h"
 
+// Marks what libveto exports: the library is built with hidden visibility.
+#if defined(__GNUC__) || defined(__clang__)
+#define VETO_API __attribute__((visibility("default")))
+#else
+#define VETO_API
+#endif
+
 namespace veto {
 
 inline constexpr std::string_view version = "0.1.0";
@@ -42,7 +49,7 @@ inline constexpr std::size_t max_field_bytes = 64 * 1024;       // one member's 
 // The locales veto has messages for (one catalog each in src/data/messages/), sorted, e.g.
 // {"bg", "cs", ..., "sv"}. Any tag is accepted where a locale is asked for and negotiated
 // to one of these (validator::message_locale).
-const std::vector<std::string_view>& supported_locales();
+VETO_API const std::vector<std::string_view>& supported_locales();
 
 // A scalar as it appears in `params` and `info`: null, a boolean, an integer or a string.
 using scalar = std::variant<std::monostate, bool, std::int64_t, std::string>;
@@ -109,7 +116,7 @@ struct field_description {
 // A validator for one ruleset. Immutable after loading; `validate*` are const and safe to
 // call from several threads at once. Movable; a moved-from validator may only be destroyed
 // or assigned to.
-class validator {
+class VETO_API validator {
  public:
   // Loads a ruleset (SPEC section 4) from JSON text: a validator, or a message naming the
   // bad place, e.g. "fields[0].min_graphemes: must be ...".
@@ -158,15 +165,15 @@ class validator {
 
 // Does the one-time set-up that the first phone number would otherwise pay (libphonenumber
 // reads every region's metadata: ~140 ms in Wasm, a few ms natively). Optional; thread-safe.
-void warm_up();
+VETO_API void warm_up();
 
 // JSON, compact, keys in the contract's order, no trailing newline, the same bytes in both
 // builds: a result as SPEC section 3 gives it (one CLI output line);
-std::string to_json(const result& verdict);
+VETO_API std::string to_json(const result& verdict);
 // one field result as the object it is inside `fields` of a result;
-std::string to_json(const field_result& field);
+VETO_API std::string to_json(const field_result& field);
 // a country list as an array of {"code","name","eligible"} objects.
-std::string to_json(const std::vector<country_entry>& countries);
+VETO_API std::string to_json(const std::vector<country_entry>& countries);
 
 }  // namespace veto
 
