@@ -37,7 +37,8 @@ TEST(plural_rules, every_catalog_locale_matches_icu_for_counts) {
   for (const std::string& locale : locales) {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::PluralRules> rules(
-        icu::PluralRules::forLocale(icu::Locale(locale.c_str()), status));
+        icu::PluralRules::forLocale(icu::Locale(std::string(veto::cldr_locale(locale)).c_str()),
+                                    status));
     ASSERT_TRUE(U_SUCCESS(status)) << locale;
     int mismatches = 0;
     for (const std::int64_t n : counts) {
@@ -50,6 +51,26 @@ TEST(plural_rules, every_catalog_locale_matches_icu_for_counts) {
     }
     EXPECT_EQ(mismatches, 0) << locale;
   }
+}
+
+// The pt catalog is European Portuguese: ICU has pt_PT's own rule, and it is not pt's.
+// 0 is "other" there (zero palavras), "one" in Brazil.
+TEST(plural_rules, portuguese_is_the_catalogs_variety) {
+  EXPECT_EQ(veto::cldr_locale("pt"), "pt_PT");
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::PluralRules> portugal(
+      icu::PluralRules::forLocale(icu::Locale("pt_PT"), status));
+  std::unique_ptr<icu::PluralRules> brazil(icu::PluralRules::forLocale(icu::Locale("pt"), status));
+  ASSERT_TRUE(U_SUCCESS(status));
+  std::string in_portugal, in_brazil;
+  portugal->select(0.0).toUTF8String(in_portugal);
+  brazil->select(0.0).toUTF8String(in_brazil);
+  EXPECT_EQ(in_portugal, "other");
+  EXPECT_EQ(in_brazil, "one");
+  EXPECT_EQ(veto::plural_category("pt", 0), "other");
+  EXPECT_EQ(veto::plural_category("pt", 1), "one");
+  EXPECT_EQ(veto::plural_category("pt", 2), "other");
+  EXPECT_EQ(veto::plural_category("pt", 1000000), "many");
 }
 
 TEST(plural_rules, unknown_locale_is_other) {
