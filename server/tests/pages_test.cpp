@@ -77,7 +77,7 @@ TEST(Pages, FixtureShowsValuesMessagesAndSummary) {
   EXPECT_EQ(get.find("aria-invalid=\"true\""), std::string::npos);
   EXPECT_NE(get.find("<option value=\"\">Choose your country</option>"), std::string::npos);
   EXPECT_NE(
-      get.find("<option value=\"US\" disabled>United States \xE2\x80\x94 not eligible</option>"),
+      get.find("<option value=\"US\" disabled>United States \xE2\x80\x94 not covered by this form</option>"),
       std::string::npos);
   EXPECT_NE(p.value->received("en", "ABCD-EFGH-JKMN-PQRS").find(">ABCD-EFGH-JKMN-PQRS<"),
             std::string::npos);

@@ -31,7 +31,7 @@ describe('page (web/index.html)', () => {
       assert.match(html, /<html lang="en" dir="ltr">/);
       assert.match(html, /<option value="">Choose your country<\/option>/);
       assert.match(html, /<option value="AT">Austria<\/option>/);
-      assert.match(html, /<option value="US" disabled>United States — not eligible<\/option>/);
+      assert.match(html, /<option value="US" disabled>United States — not covered by this form<\/option>/);
       assert.match(html, /<option value="en" selected>English<\/option>/);
       keys.add(/name="idempotency_key" value="([0-9a-f]{32})"/.exec(html)[1]);
     }
