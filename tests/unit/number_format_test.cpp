@@ -7,24 +7,16 @@
 #include <unicode/numberformatter.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "../../src/core/messages.h"
 #include "../../src/core/plural.h"
+#include "catalog_locales.h"
 #include "veto/veto.h"
 
 namespace {
-
-std::vector<std::string> catalog_locales() {
-  std::vector<std::string> out;
-  for (const auto& entry : std::filesystem::directory_iterator(VETO_CATALOG_DIR)) {
-    out.push_back(entry.path().stem().string());
-  }
-  return out;
-}
 
 TEST(number_format, every_catalog_locale_writes_integers_as_icu_does) {
   std::vector<std::int64_t> numbers;

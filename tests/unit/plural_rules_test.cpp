@@ -6,22 +6,14 @@
 #include <unicode/plurrule.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "../../src/core/plural.h"
+#include "catalog_locales.h"
 
 namespace {
-
-std::vector<std::string> catalog_locales() {
-  std::vector<std::string> out;
-  for (const auto& entry : std::filesystem::directory_iterator(VETO_CATALOG_DIR)) {
-    out.push_back(entry.path().stem().string());
-  }
-  return out;
-}
 
 TEST(plural_rules, every_catalog_locale_matches_icu_for_counts) {
   std::vector<std::int64_t> counts;

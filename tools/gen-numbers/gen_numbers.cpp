@@ -18,9 +18,7 @@
 #include <unicode/unistr.h>
 #include <unicode/uversion.h>
 
-#include <cctype>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -28,8 +26,12 @@
 #include <vector>
 
 #include "../../src/core/plural.h"  // cldr_locale: the catalog "pt" is pt_PT
+#include "../table_text.h"
 
 namespace {
+
+using table_text::literal;
+using table_text::utf8;
 
 // SPEC section 6: the message locales (the catalogs of src/data/messages/).
 const std::vector<std::string> locales = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi",
@@ -43,30 +45,6 @@ const std::vector<std::string> locales = {"bg", "cs", "da", "de", "el", "en", "e
 
 void check(UErrorCode status, const std::string& what) {
   if (U_FAILURE(status)) fail(what + ": " + u_errorName(status));
-}
-
-std::string utf8(const icu::UnicodeString& text) {
-  std::string out;
-  return text.toUTF8String(out);
-}
-
-// A C++ string literal of UTF-8 bytes, every non-ASCII byte escaped.
-std::string literal(const std::string& bytes) {
-  std::string out = "\"";
-  bool after_escape = false;
-  for (const unsigned char b : bytes) {
-    const bool plain = b >= 0x20 && b < 0x7F && b != '"' && b != '\\' && b != '?';
-    if (plain && after_escape && std::isxdigit(b)) out += "\"\"";
-    if (plain) {
-      out += static_cast<char>(b);
-    } else {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02X", b);
-      out += hex;
-    }
-    after_escape = !plain;
-  }
-  return out + "\"";
 }
 
 struct symbols {
