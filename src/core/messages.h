@@ -24,7 +24,8 @@ namespace veto {
 // 3 + minimumGroupingDigits digits ("10.000" in de, "10 000" with U+202F in fr, "1000" but
 // "10 000" in pl). From a table generated from ICU 72.1 (tools/gen-numbers), not ICU's
 // number formatting, which the WebAssembly module does not link: the table and this
-// function cost ~0.5 KB of brotli (bench/RESULTS.md). Unknown locales get plain ASCII digits.
+// function cost the module 1.1 KB of brotli (bench/RESULTS.md). Unknown locales get plain
+// ASCII digits.
 std::string format_integer(std::string_view locale, std::int64_t n);
 
 class message_catalog {
