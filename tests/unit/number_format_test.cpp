@@ -25,8 +25,9 @@ TEST(number_format, every_catalog_locale_writes_integers_as_icu_does) {
   for (std::int64_t n = 0; n <= 20000; ++n) numbers.push_back(n);
   std::mt19937_64 random(21);
   for (int i = 0; i < 10000; ++i) numbers.push_back(static_cast<std::int64_t>(random() >> (i % 64)));
-  for (std::int64_t n = 1; n <= 1000000000000000000LL; n *= 10) {
+  for (std::int64_t n = 1;; n *= 10) {
     numbers.insert(numbers.end(), {n - 1, n, -n, -(n - 1)});
+    if (n > INT64_MAX / 10) break;  // 10^18 is the last power of ten in an int64
   }
   numbers.insert(numbers.end(), {INT64_MAX, INT64_MIN, INT64_MIN + 1});
 
