@@ -27,6 +27,19 @@ const errored = new Set();  // fields that have shown an error: they re-validate
 const t = (key, params = {}) =>
     (strings[key] ?? key).replace(/\{(\w+)\}/g, (m, name) => params[name] ?? m);
 
+// A field named next to its message (the summary, an announcement): the catalog's short
+// FIELD.summary_label where the label is a long question, joined by the catalog's
+// summary.item ("{label}: {message}"; French puts U+202F before the colon). The server
+// joins its no-JavaScript summary the same way (server/src/pages.cpp).
+const summaryItem = (name, message) =>
+    t('summary.item', {label: strings[`${name}.summary_label`] ?? t(`${name}.label`), message});
+
+// Counts the page writes itself, grouped as the catalog's locale writes numbers (the pt
+// catalog is European Portuguese; src/core/plural.h). The browser's CLDR may be newer than
+// the module's 42: Chromium 156 writes 5000 in hu, it and sl where the messages write
+// "5 000" / "5.000" (README, decisions).
+const formatNumber = (n) => new Intl.NumberFormat(locale === 'pt' ? 'pt-PT' : locale).format(n);
+
 function formValues() {
   return Object.fromEntries(FIELDS.map((name) => [name, control(name).value]));
 }
@@ -98,7 +111,8 @@ function showCounter(result) {
   const value = control('justification').value;
   const count = result.info.graphemes ?? (value.trim() ? Number(counter.dataset.count ?? 0) : 0);
   counter.dataset.count = count;
-  counter.textContent = t('justification.counter', {count, max: field.max_graphemes});
+  counter.textContent = t('justification.counter',
+                          {count: formatNumber(count), max: formatNumber(field.max_graphemes)});
   counter.classList.toggle('over', count > field.max_graphemes);
   counter.hidden = false;
 }
@@ -113,7 +127,7 @@ function showSummary(result) {
     if (!issue) continue;
     const link = document.createElement('a');
     link.href = `#${name}`;
-    link.textContent = `${t(`${name}.label`)}: ${issue.message}`;
+    link.textContent = summaryItem(name, issue.message);
     items.push(link);
   }
   for (const issue of result.form.errors) items.push(document.createTextNode(issue.message));
@@ -190,7 +204,7 @@ form.addEventListener('focusout', (event) => {
   // A summary on show follows the corrections.
   if (!byId('summary').hidden) showSummary(validator.validate(formValues()));
   const issues = [...result.errors, ...result.warnings];
-  if (issues.length) announce(`${t(`${name}.label`)}: ${issues.map((i) => i.message).join(' ')}`);
+  if (issues.length) announce(summaryItem(name, issues.map((i) => i.message).join(' ')));
 });
 
 form.addEventListener('change', (event) => {

@@ -111,6 +111,24 @@ const slot_spec* find_slot(std::string_view name) {
   return nullptr;
 }
 
+// The summary's line for a field: the catalog's summary.item pattern ("{label}: {message}";
+// French puts U+202F before the colon) with both filled in, HTML-escaped. web/app.js joins
+// the same way.
+void append_summary_item(std::string_view pattern, std::string_view label,
+                         std::string_view message, std::string& out) {
+  for (std::size_t i = 0; i < pattern.size();) {
+    const std::string_view rest = pattern.substr(i);
+    if (rest.compare(0, 7, "{label}") == 0) {
+      append_html_escaped(label, out), i += 7;
+    } else if (rest.compare(0, 9, "{message}") == 0) {
+      append_html_escaped(message, out), i += 9;
+    } else {
+      const std::size_t next = std::min(pattern.find('{', i + 1), pattern.size());
+      append_html_escaped(pattern.substr(i, next - i), out), i = next;
+    }
+  }
+}
+
 }  // namespace
 
 veto::expected<pages> pages::load(const std::string& web_dir, const veto::validator& validator) {
@@ -131,7 +149,8 @@ veto::expected<pages> pages::load(const std::string& web_dir, const veto::valida
   }
   const auto& english = p->strings_["en"];
   std::vector<std::string> needed = {"language.name", "country.choose",
-                                     "country.not_eligible_suffix", "summary.title"};
+                                     "country.not_eligible_suffix", "summary.title",
+                                     "summary.item"};
   for (const veto::field_description& field : fields) needed.push_back(field.name + ".label");
   for (const std::string& key : needed) {
     if (!english.count(key)) {
@@ -283,9 +302,13 @@ void pages::fill(const placeholder& slot, const std::string& locale, const page_
         items += "<li><a href=\"#";
         append_html_escaped(field.name, items);
         items += "\">";
-        append_html_escaped(text(locale, field.name + ".label"), items);
-        items += ": ";
-        append_html_escaped(field.errors.front().message, items);
+        // A field's label may be a long question: the summary names it by its short
+        // FIELD.summary_label where the catalogs have one.
+        const std::string short_label = field.name + ".summary_label";
+        append_summary_item(
+            text(locale, "summary.item"),
+            text(locale, strings_.at("en").count(short_label) ? short_label : field.name + ".label"),
+            field.errors.front().message, items);
         items += "</a></li>";
       }
       for (const veto::issue& issue : state.result->form_errors) {

@@ -1,5 +1,7 @@
 #include "messages.h"
 
+#include <algorithm>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <variant>
 
@@ -9,11 +11,52 @@
 namespace veto {
 namespace {
 
-std::string scalar_text(const scalar& value) {
+struct number_symbols {
+  std::string_view locale;
+  std::string_view digits;  // 0 to 9, each of the same length
+  std::string_view minus;
+  std::string_view group;
+  std::size_t min_grouping;
+};
+
+#include "number_data.inc"
+
+}  // namespace
+
+std::string format_integer(std::string_view locale, std::int64_t n) {
+  const auto* end = std::end(number_table);
+  const auto* s = std::lower_bound(std::begin(number_table), end, locale,
+                                   [](const number_symbols& row, std::string_view key) {
+                                     return row.locale < key;
+                                   });
+  if (s == end || s->locale != locale) return std::to_string(n);
+  const std::uint64_t magnitude =
+      n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  const std::string plain = std::to_string(magnitude);
+  const std::size_t width = s->digits.size() / 10;
+  const bool grouped = plain.size() >= 3 + s->min_grouping;
+  std::string out(n < 0 ? s->minus : std::string_view());
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    if (grouped && i > 0 && (plain.size() - i) % 3 == 0) out += s->group;
+    out += s->digits.substr(static_cast<std::size_t>(plain[i] - '0') * width, width);
+  }
+  return out;
+}
+
+namespace {
+
+// Integers are written the locale's way; text and flags as they are.
+std::string scalar_text(const scalar& value, std::string_view locale) {
   if (const auto* text = std::get_if<std::string>(&value)) return *text;
-  if (const auto* number = std::get_if<std::int64_t>(&value)) return std::to_string(*number);
+  if (const auto* number = std::get_if<std::int64_t>(&value)) return format_integer(locale, *number);
   if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
   return "";
+}
+
+// A select keyword is the value's plain text: a number selects by its digits.
+std::string select_key(const scalar& value) {
+  if (const auto* number = std::get_if<std::int64_t>(&value)) return std::to_string(*number);
+  return scalar_text(value, "");
 }
 
 const scalar* find_param(const named_scalars& params, std::string_view name) {
@@ -48,7 +91,7 @@ class pattern_formatter {
         ++i_;
         argument(out);
       } else if (c == '#' && plural_number) {
-        out += std::to_string(*plural_number);
+        out += format_integer(locale_, *plural_number);
         ++i_;
       } else {
         out += c;
@@ -104,7 +147,7 @@ class pattern_formatter {
     const scalar* value = find_param(params_, name);
     if (i_ < p_.size() && p_[i_] == '}') {
       ++i_;
-      if (value) out += scalar_text(*value);
+      if (value) out += scalar_text(*value, locale_);
       return;
     }
     if (i_ >= p_.size() || p_[i_] != ',') return;
@@ -113,7 +156,7 @@ class pattern_formatter {
     if (type == "number") {  // {n, number} or {n, number, integer}: plain digits
       while (i_ < p_.size() && p_[i_] != '}') ++i_;
       ++i_;
-      if (value) out += scalar_text(*value);
+      if (value) out += scalar_text(*value, locale_);
       return;
     }
     if (i_ >= p_.size() || p_[i_] != ',') return;
@@ -173,7 +216,7 @@ class pattern_formatter {
   }
 
   void select(std::string& out, const scalar* value) {
-    const std::string key = value ? scalar_text(*value) : "";
+    const std::string key = value ? select_key(*value) : "";
     choice(out, nullptr, [&](std::string_view s) { return s == key; });
   }
 

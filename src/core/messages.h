@@ -4,10 +4,11 @@
 // {param, select, a {...} other {...}}. They are formatted here, with plural.h choosing the
 // plural form, rather than with icu::MessageFormat: that class drags ICU's date, calendar
 // and time-zone code into the WebAssembly module (~200 KB, WASM-NOTES) for features veto's
-// messages never use. Numbers are written as plain digits.
+// messages never use. Numbers are written as the locale writes integers (format_integer).
 #ifndef VETO_CORE_MESSAGES_H
 #define VETO_CORE_MESSAGES_H
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -17,6 +18,15 @@
 #include "veto/veto.h"
 
 namespace veto {
+
+// `n` as CLDR 42 writes an integer in cldr_locale(`locale`) (plural.h): the locale's digits
+// and minus sign, and its grouping separator every three digits once the number has
+// 3 + minimumGroupingDigits digits ("10.000" in de, "10 000" with U+202F in fr, "1000" but
+// "10 000" in pl). From a table generated from ICU 72.1 (tools/gen-numbers), not ICU's
+// number formatting, which the WebAssembly module does not link: the table and this
+// function cost the module 1.1 KB of brotli (bench/RESULTS.md). Unknown locales get plain
+// ASCII digits.
+std::string format_integer(std::string_view locale, std::int64_t n);
 
 class message_catalog {
  public:

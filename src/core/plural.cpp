@@ -23,8 +23,12 @@ std::string_view plural_category(std::string_view locale, std::int64_t count) {
   }
   // many: e = 0 and i != 0 and i % 1000000 = 0 and v = 0 (or e not in 0..5).
   const bool millions = n != 0 && n % 1000000 == 0;
-  if (locale == "es" || locale == "it") return n == 1 ? "one" : millions ? "many" : "other";
-  if (locale == "fr" || locale == "pt") return n <= 1 ? "one" : millions ? "many" : "other";
+  // pt is pt_PT (cldr_locale): one is i = 1 and v = 0, as in es and it; CLDR's pt (Brazil)
+  // and fr have i = 0,1.
+  if (locale == "es" || locale == "it" || locale == "pt") {
+    return n == 1 ? "one" : millions ? "many" : "other";
+  }
+  if (locale == "fr") return n <= 1 ? "one" : millions ? "many" : "other";
   if (locale == "cs" || locale == "sk") return n == 1 ? "one" : in(n, 2, 4) ? "few" : "other";
   if (locale == "ga") {
     return n == 1 ? "one" : n == 2 ? "two" : in(n, 3, 6) ? "few" : in(n, 7, 10) ? "many" : "other";

@@ -14,9 +14,18 @@
 
 namespace veto {
 
+// The CLDR locale a catalog is written for. The catalog "pt" is European Portuguese, whose
+// plural rule (0 is "other") and number format differ from CLDR's "pt" (Brazilian: 0 is
+// "one"); every other catalog's tag is its CLDR locale. Tests and tools/gen-numbers ask ICU
+// for this locale when they check veto's tables.
+constexpr std::string_view cldr_locale(std::string_view catalog_locale) {
+  return catalog_locale == "pt" ? "pt_PT" : catalog_locale;
+}
+
 // "zero", "one", "two", "few", "many" or "other": the category CLDR 42 (ICU 72) gives
-// the integer `count` in `locale` (a catalog's locale, such as "pl"). A negative count
-// takes the category of its absolute value, as in CLDR. Unknown locales get "other".
+// the integer `count` in cldr_locale(`locale`) (`locale` is a catalog's locale, such as
+// "pl"). A negative count takes the category of its absolute value, as in CLDR. Unknown
+// locales get "other".
 std::string_view plural_category(std::string_view locale, std::int64_t count);
 
 }  // namespace veto

@@ -92,7 +92,7 @@ describe('warnings and the counter', () => {
     await page.fill('#justification', text);
     const {graphemes} = (await referenceValidator('en')).validateField('justification', text).info;
     assert.ok(graphemes < text.length);  // graphemes, not UTF-16 code units
-    assert.equal(await page.textContent('#justification-counter'), `${graphemes} of 5000 characters`);
+    assert.equal(await page.textContent('#justification-counter'), `${graphemes} of 5,000 characters`);
   });
 
   test('switching the language re-localizes the page and the messages shown', async () => {

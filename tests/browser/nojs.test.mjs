@@ -2,7 +2,10 @@
 // invalid post (422, values kept) and answers a valid one with the receipt page.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {referenceValidator, shownMessages, serverAndBrowser} from './harness.mjs';
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
+import {referenceValidator, shownMessages, serverAndBrowser, webDir} from './harness.mjs';
+import {summaryLine} from '../server/server.mjs';
 
 const env = serverAndBrowser({javaScriptEnabled: false});
 
@@ -36,6 +39,12 @@ test('no JS: an invalid post shows the server\'s messages in the chosen language
   assert.equal(await page.isVisible('#summary'), true);
   assert.deepEqual(await page.$$eval('#summary a', (as) => as.map((a) => a.getAttribute('href'))),
                    ['#email', '#phone', '#justification']);
+  // Each line joins the field's (short) label and its first message as de.json says.
+  const de = JSON.parse(readFileSync(path.join(webDir, 'i18n/de.json'), 'utf8'));
+  assert.deepEqual(await page.$$eval('#summary a', (as) => as.map((a) => a.textContent)),
+                   ['email', 'phone', 'justification'].map((field) =>
+                     summaryLine(de, field, result.fields[field].errors[0].message)));
+  assert.ok((await page.textContent('#summary a[href="#justification"]')).startsWith('Auswirkungen auf Sie: '));
 });
 
 test('no JS: a valid post gives the receipt page', async () => {

@@ -1,7 +1,7 @@
 // The summary at the top of the page joins each field's label and message the way the
-// page's catalog says (summary.item, the short FIELD.summary_label): in every locale, as the
-// page script draws it after a language switch. The server's no-JavaScript summary is
-// checked the same way for every locale in tests/server/page.test.mjs.
+// page's catalog says (summary.item, the short FIELD.summary_label), in every locale, as the
+// page script draws it after a language switch. The server's no-JavaScript summary is checked the same way for
+// every locale in tests/server/page.test.mjs.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, readdirSync} from 'node:fs';
@@ -32,6 +32,7 @@ test('JS: the summary joins label and message as each locale\'s catalog says', a
     assert.deepEqual(await page.$$eval('#summary a', (as) => as.map((a) => [a.getAttribute('href'), a.textContent])),
                      expected, locale);
     for (const [, line] of expected) assert.doesNotMatch(line, /[?;\u037E]\s*:/u, `${locale}: ${line}`);
+
   }
   assert.deepEqual(page.pageErrors, []);
 });

@@ -1,11 +1,11 @@
 // The page: GET / rendered from web/index.html in the negotiated locale, the no-JavaScript
 // path (POST /objections), the received page, and start-up errors of the templates.
 import assert from 'node:assert/strict';
-import {copyFileSync, cpSync, mkdirSync, writeFileSync} from 'node:fs';
+import {copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 
-import {distDir, fixturesDir, startFailure, startServer, tempDir, webDir} from './server.mjs';
+import {distDir, fixturesDir, startFailure, startServer, summaryLine, tempDir, webDir} from './server.mjs';
 
 const form = (fields) => new URLSearchParams(fields).toString();
 const postForm = (server, body, headers = {}) => fetch(server.url + 'objections', {
@@ -31,7 +31,7 @@ describe('page (web/index.html)', () => {
       assert.match(html, /<html lang="en" dir="ltr">/);
       assert.match(html, /<option value="">Choose your country<\/option>/);
       assert.match(html, /<option value="AT">Austria<\/option>/);
-      assert.match(html, /<option value="US" disabled>United States — not eligible<\/option>/);
+      assert.match(html, /<option value="US" disabled>United States — not covered by this form<\/option>/);
       assert.match(html, /<option value="en" selected>English<\/option>/);
       keys.add(/name="idempotency_key" value="([0-9a-f]{32})"/.exec(html)[1]);
     }
@@ -101,6 +101,32 @@ describe('page (web/index.html)', () => {
     assert.match(html, /<h2 id="summary-title">[^<]+<\/h2><ul><li><a href="#email">/);
     const key = /name="idempotency_key" value="([0-9a-f]{32})"/.exec(html)[1];
     assert.notEqual(key, 'nojs-invalid');  // a fresh key for the corrected submission
+  });
+
+  test('no JavaScript: the summary joins label and message as each locale\'s catalog says', async () => {
+    const unescaped = (html) => html.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const locales = readdirSync(path.join(webDir, 'i18n')).map((file) => file.slice(0, -'.json'.length));
+    assert.equal(locales.length, 26);
+    const values = {email: 'anna@example', country: 'AT', justification: 'zu kurz'};
+    const lines = {};
+    for (const locale of locales) {
+      const catalog = JSON.parse(readFileSync(path.join(webDir, 'i18n', `${locale}.json`), 'utf8'));
+      const html = await (await postForm(server, form({locale, ...values}))).text();
+      const result = await (await fetch(`${server.url}api/validate?locale=${locale}`, {
+        method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(values),
+      })).json();
+      const shown = [...html.matchAll(/<li><a href="#(\w+)">([^<]*)<\/a><\/li>/g)]
+          .map(([, field, text]) => [field, unescaped(text)]);
+      assert.deepEqual(shown, ['email', 'justification'].map((field) =>
+        [field, summaryLine(catalog, field, result.fields[field].errors[0].message)]), locale);
+      // A question as the label would read "…?: " (Spanish "¿…?: ", Greek "…;: ").
+      for (const [, text] of shown) assert.doesNotMatch(text, /[?;\u037E]\s*:/u, `${locale}: ${text}`);
+      lines[locale] = shown[1][1];
+    }
+    assert.ok(lines.en.startsWith('How it affects you: Please write at least 20 characters'), lines.en);
+    assert.ok(lines.fr.startsWith('Conséquences pour vous\u202F: '), lines.fr);  // narrow no-break space
+    assert.ok(lines.de.startsWith('Auswirkungen auf Sie: '), lines.de);
   });
 
   test('no JavaScript: repeated fields are the validator\'s duplicate_field', async () => {

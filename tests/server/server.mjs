@@ -105,3 +105,11 @@ export const validForm = (extra = {}) => ({
   justification: 'Meta must not train its AI models on my posts and photos.',
   ...extra,
 });
+
+/**
+ * A summary line as the page strings `catalog` (web/i18n/<locale>.json) join it: summary.item
+ * with the field's short summary label (else its label) and the message.
+ */
+export const summaryLine = (catalog, field, message) => catalog['summary.item']
+    .replace('{label}', catalog[`${field}.summary_label`] ?? catalog[`${field}.label`])
+    .replace('{message}', message);

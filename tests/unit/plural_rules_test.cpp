@@ -6,22 +6,14 @@
 #include <unicode/plurrule.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "catalog_locales.h"
 #include "plural.h"
 
 namespace {
-
-std::vector<std::string> catalog_locales() {
-  std::vector<std::string> out;
-  for (const auto& entry : std::filesystem::directory_iterator(VETO_CATALOG_DIR)) {
-    out.push_back(entry.path().stem().string());
-  }
-  return out;
-}
 
 TEST(plural_rules, every_catalog_locale_matches_icu_for_counts) {
   std::vector<std::int64_t> counts;
@@ -37,7 +29,8 @@ TEST(plural_rules, every_catalog_locale_matches_icu_for_counts) {
   for (const std::string& locale : locales) {
     UErrorCode status = U_ZERO_ERROR;
     std::unique_ptr<icu::PluralRules> rules(
-        icu::PluralRules::forLocale(icu::Locale(locale.c_str()), status));
+        icu::PluralRules::forLocale(icu::Locale(std::string(veto::cldr_locale(locale)).c_str()),
+                                    status));
     ASSERT_TRUE(U_SUCCESS(status)) << locale;
     int mismatches = 0;
     for (const std::int64_t n : counts) {
@@ -50,6 +43,26 @@ TEST(plural_rules, every_catalog_locale_matches_icu_for_counts) {
     }
     EXPECT_EQ(mismatches, 0) << locale;
   }
+}
+
+// The pt catalog is European Portuguese: ICU has pt_PT's own rule, and it is not pt's.
+// 0 is "other" there (zero palavras), "one" in Brazil.
+TEST(plural_rules, portuguese_is_the_catalogs_variety) {
+  EXPECT_EQ(veto::cldr_locale("pt"), "pt_PT");
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::PluralRules> portugal(
+      icu::PluralRules::forLocale(icu::Locale("pt_PT"), status));
+  std::unique_ptr<icu::PluralRules> brazil(icu::PluralRules::forLocale(icu::Locale("pt"), status));
+  ASSERT_TRUE(U_SUCCESS(status));
+  std::string in_portugal, in_brazil;
+  portugal->select(0.0).toUTF8String(in_portugal);
+  brazil->select(0.0).toUTF8String(in_brazil);
+  EXPECT_EQ(in_portugal, "other");
+  EXPECT_EQ(in_brazil, "one");
+  EXPECT_EQ(veto::plural_category("pt", 0), "other");
+  EXPECT_EQ(veto::plural_category("pt", 1), "one");
+  EXPECT_EQ(veto::plural_category("pt", 2), "other");
+  EXPECT_EQ(veto::plural_category("pt", 1000000), "many");
 }
 
 TEST(plural_rules, unknown_locale_is_other) {

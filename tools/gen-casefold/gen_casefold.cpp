@@ -22,36 +22,16 @@
 #include <iostream>
 #include <string>
 
+#include "../table_text.h"
+
 namespace {
+
+using table_text::literal;
+using table_text::utf8;
 
 bool unassigned_or_private(UChar32 c) {
   const int8_t type = u_charType(c);
   return type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR;
-}
-
-std::string utf8(const icu::UnicodeString& text) {
-  std::string out;
-  return text.toUTF8String(out);
-}
-
-// A C++ string literal of UTF-8 bytes, every non-ASCII byte escaped.
-std::string literal(const std::string& bytes) {
-  std::string out = "\"";
-  bool after_escape = false;
-  for (const unsigned char b : bytes) {
-    const bool plain = b >= 0x20 && b < 0x7F && b != '"' && b != '\\' && b != '?';
-    // A hex escape swallows the hex digits after it: end the literal there.
-    if (plain && after_escape && std::isxdigit(b)) out += "\"\"";
-    if (plain) {
-      out += static_cast<char>(b);
-    } else {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02X", b);
-      out += hex;
-    }
-    after_escape = !plain;
-  }
-  return out + "\"";
 }
 
 }  // namespace
