@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "admin_app.h"
+#include "admin_cli.h"
 #include "app.h"
 #include "options.h"
 #include "veto/veto.h"
@@ -29,6 +31,9 @@ int fail(const std::string& message) {
 
 int main(int argc, char** argv) {
   using namespace veto_server;
+  if (argc > 1 && std::string(argv[1]) == "admin") {
+    return admin_command(std::vector<std::string>(argv + 2, argv + argc));
+  }
   options defaults;
   defaults.web_dir = VETO_SERVER_DEFAULT_WEB;
   defaults.dist_dir = VETO_SERVER_DEFAULT_DIST;
@@ -71,6 +76,8 @@ int main(int argc, char** argv) {
   veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(o.db);
   if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);
+  std::unique_ptr<retention_schedule> retention;
+  if (o.retention_days > 0) retention = std::make_unique<retention_schedule>(**store, o.retention_days);
 
   app_state state{
       validator, *page,
@@ -96,16 +103,43 @@ int main(int argc, char** argv) {
               v6 ? "]" : "", port);
   std::fflush(stdout);
 
-  std::thread signal_waiter([&server, &stop_signals] {
+  // The admin listener (admin_app.h): its own server, never the public one.
+  const veto::expected<token_file> tokens =
+      o.admin_port >= 0 ? token_file::load(o.admin_tokens) : veto::expected<token_file>(token_file());
+  if (!tokens) return fail(tokens.error());
+  auth_failures failures(admin_auth_failures_per_minute);
+  admin_state admin{**store, *tokens, failures, {}, {}, {}};
+  for (const veto::field_description& field : validator.fields()) admin.field_names.push_back(field.name);
+  http_server admin_server(limits, 4);
+  std::thread admin_thread;
+  if (o.admin_port >= 0) {
+    const veto::expected<bool> styles = load_admin_styles(o.web_dir, admin);
+    if (!styles) return fail(styles.error());
+    install_admin_routes(admin_server, admin);
+    const int admin_port = o.admin_port == 0 ? admin_server.bind_to_any_port(o.admin_host)
+                           : admin_server.bind_to_port(o.admin_host, o.admin_port) ? o.admin_port
+                                                                                 : -1;
+    if (admin_port < 0) return fail("cannot listen on " + o.admin_host + " for the admin listener");
+    const bool admin_v6 = o.admin_host.find(':') != std::string::npos;
+    std::printf("veto-server: admin listening on http://%s%s%s:%d/\n", admin_v6 ? "[" : "",
+                o.admin_host.c_str(), admin_v6 ? "]" : "", admin_port);
+    std::fflush(stdout);
+    admin_thread = std::thread([&admin_server] { admin_server.listen_after_bind(); });
+  }
+
+  std::thread signal_waiter([&server, &admin_server, &stop_signals] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     std::fprintf(stderr, "veto-server: %s: finishing the requests in flight\n",
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     server.drain();
+    admin_server.drain();
   });
   const bool listened = server.listen_after_bind();
   if (!server.draining()) pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  if (admin_thread.joinable()) admin_thread.join();
+  retention.reset();
   store->reset();  // the writer commits what is queued; the WAL is checkpointed
   std::fprintf(stderr, "veto-server: stopped\n");
   return listened || server.draining() ? 0 : exit_trouble;
