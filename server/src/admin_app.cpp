@@ -502,7 +502,8 @@ void page_list(admin_state& state, const admin_token& token, const Request& req,
     if (!is_open(s)) {
       out += "–";
     } else if (overdue) {
-      out += "<strong>overdue by " + std::to_string(-days_left(s, day)) + "</strong>";
+      const long long late = -days_left(s, day);
+      out += "<strong>overdue by " + std::to_string(late) + (late == 1 ? " day" : " days") + "</strong>";
     } else {
       out += std::to_string(days_left(s, day));
     }
@@ -705,10 +706,12 @@ void dispatch_post(admin_state& state, const admin_token& token, const Request& 
 }
 
 // A POST that a page of another origin made the browser send (with the Basic credentials
-// it remembers): refused, as the public listener refuses cross-site form posts.
+// it remembers): refused, as the public listener refuses cross-site form posts. Browsers
+// say where a request comes from in Sec-Fetch-Site; without it, a foreign Origin tells.
+// (Under Referrer-Policy: no-referrer the page's own forms send `Origin: null`.)
 bool cross_origin(const Request& req) {
   const std::string site = req.get_header_value("Sec-Fetch-Site");
-  if (!site.empty() && site != "same-origin" && site != "none") return true;
+  if (!site.empty()) return site != "same-origin" && site != "none";
   const std::string origin = req.get_header_value("Origin");
   return !origin.empty() && origin != "http://" + req.get_header_value("Host");
 }
