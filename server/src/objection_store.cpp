@@ -33,12 +33,12 @@ constexpr const char* schema =
 
 // PRAGMA user_version: 0 is the first schema (above, from before versions were kept);
 // each migration below moves a database one version forward, in one transaction.
-constexpr int schema_version = 2;
+constexpr int schema_version = 1;
 
-// 1 -> 2: the controller's side. Status, deadline (received date + 1 month + extension),
+// 0 -> 1: the controller's side. Status, deadline (received date + 1 month + extension),
 // an optimistic version, the country (for filters; erased with the rest), the history of
 // changes, and the audit log, which triggers keep append-only.
-constexpr const char* migration_to_2 =
+constexpr const char* migration_to_1 =
     "ALTER TABLE objections ADD COLUMN status TEXT NOT NULL DEFAULT 'received';"
     "ALTER TABLE objections ADD COLUMN country TEXT;"
     "ALTER TABLE objections ADD COLUMN deadline TEXT NOT NULL DEFAULT '';"
@@ -194,8 +194,8 @@ std::string migrate(sqlite3* db, const std::string& path) {
   if (*version == schema_version) return "";
   if (!exec(db, "BEGIN IMMEDIATE")) return "cannot migrate " + path;
   bool ok = true;
-  if (*version < 2) {
-    ok = exec(db, migration_to_2);
+  if (*version < 1) {
+    ok = exec(db, migration_to_1);
     std::vector<std::pair<long long, std::string>> rows;
     if (ok) {
       statement query(db, "SELECT id, received_at FROM objections");
