@@ -107,6 +107,9 @@ int main(int argc, char** argv) {
   const veto::expected<token_file> tokens =
       o.admin_port >= 0 ? token_file::load(o.admin_tokens) : veto::expected<token_file>(token_file());
   if (!tokens) return fail(tokens.error());
+  if (o.admin_port >= 0 && tokens->tokens().empty()) {
+    return fail(o.admin_tokens + ": no tokens (veto-server admin token create adds one)");
+  }
   auth_failures failures(admin_auth_failures_per_minute);
   admin_state admin{**store, *tokens, failures, {}, {}, {}};
   for (const veto::field_description& field : validator.fields()) admin.field_names.push_back(field.name);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 
 import {admin, daysAgo, mainDatabase, makeTokens, request, sql, startAdmin, submit} from './admin.mjs';
-import {tempDir} from './server.mjs';
+import {distDir, startFailure, tempDir} from './server.mjs';
 
 const tokens = makeTokens({alice: 'handler', bob: 'reader', carol: 'handler'});
 
@@ -133,6 +133,27 @@ describe('admin: authentication and roles', () => {
     assert.equal(blocked.headers['retry-after'], '60');
     // Another client is not affected.
     assert.equal((await request(server.adminUrl, '/api/objections', {token: tokens.secret.alice, from: '127.0.0.3'})).status, 200);
+  });
+});
+
+describe('admin: start-up', () => {
+  test('the admin listener needs a tokens file with at least one token', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'objections.db');
+    const usage = await startFailure(['--listen', '127.0.0.1:0', '--db', db, '--admin-listen', '0']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--admin-listen needs --admin-tokens FILE/);
+    const empty = path.join(dir, 'empty');
+    execFileSync('touch', [empty]);
+    const none = await startFailure(['--listen', '127.0.0.1:0', '--db', db, '--dist', distDir, '--admin-listen', '0', '--admin-tokens', empty]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /empty: no tokens/);
+    const bad = path.join(dir, 'bad');
+    execFileSync('sh', ['-c', `echo 'anna root abc' > ${bad}`]);
+    const malformed = await startFailure(['--listen', '127.0.0.1:0', '--db', db, '--dist', distDir, '--admin-listen', '0', '--admin-tokens', bad]);
+    assert.equal(malformed.code, 1);
+    assert.match(malformed.stderr, /bad: line 1: the role is reader or handler/);
+    execFileSync('rm', ['-rf', dir]);
   });
 });
 
