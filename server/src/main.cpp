@@ -76,8 +76,21 @@ int main(int argc, char** argv) {
   veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(o.db);
   if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);
-  std::unique_ptr<retention_schedule> retention;
-  if (o.retention_days > 0) retention = std::make_unique<retention_schedule>(**store, o.retention_days);
+
+  // The admin listener (admin_app.h): its own server, never the public one.
+  const veto::expected<token_file> tokens =
+      o.admin_port >= 0 ? token_file::load(o.admin_tokens) : veto::expected<token_file>(token_file());
+  if (!tokens) return fail(tokens.error());
+  if (o.admin_port >= 0 && tokens->tokens().empty()) {
+    return fail(o.admin_tokens + ": no tokens (veto-server admin token create adds one)");
+  }
+  auth_failures failures(admin_auth_failures_per_minute);
+  admin_state admin{**store, *tokens, failures, {}, {}, {}};
+  for (const veto::field_description& field : validator.fields()) admin.field_names.push_back(field.name);
+  if (o.admin_port >= 0) {
+    const veto::expected<bool> styles = load_admin_styles(o.web_dir, admin);
+    if (!styles) return fail(styles.error());
+  }
 
   app_state state{
       validator, *page,
@@ -89,6 +102,8 @@ int main(int argc, char** argv) {
   limits.body_timeout = o.body_timeout;
   http_server server(limits, o.threads);
   install_routes(server, state);
+  http_server admin_server(limits, 4);
+  std::thread admin_thread;
 
   int port = o.port;
   if (port == 0) {
@@ -103,21 +118,7 @@ int main(int argc, char** argv) {
               v6 ? "]" : "", port);
   std::fflush(stdout);
 
-  // The admin listener (admin_app.h): its own server, never the public one.
-  const veto::expected<token_file> tokens =
-      o.admin_port >= 0 ? token_file::load(o.admin_tokens) : veto::expected<token_file>(token_file());
-  if (!tokens) return fail(tokens.error());
-  if (o.admin_port >= 0 && tokens->tokens().empty()) {
-    return fail(o.admin_tokens + ": no tokens (veto-server admin token create adds one)");
-  }
-  auth_failures failures(admin_auth_failures_per_minute);
-  admin_state admin{**store, *tokens, failures, {}, {}, {}};
-  for (const veto::field_description& field : validator.fields()) admin.field_names.push_back(field.name);
-  http_server admin_server(limits, 4);
-  std::thread admin_thread;
   if (o.admin_port >= 0) {
-    const veto::expected<bool> styles = load_admin_styles(o.web_dir, admin);
-    if (!styles) return fail(styles.error());
     install_admin_routes(admin_server, admin);
     const int admin_port = o.admin_port == 0 ? admin_server.bind_to_any_port(o.admin_host)
                            : admin_server.bind_to_port(o.admin_host, o.admin_port) ? o.admin_port
@@ -129,6 +130,9 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     admin_thread = std::thread([&admin_server] { admin_server.listen_after_bind(); });
   }
+
+  std::unique_ptr<retention_schedule> retention;
+  if (o.retention_days > 0) retention = std::make_unique<retention_schedule>(**store, o.retention_days);
 
   std::thread signal_waiter([&server, &admin_server, &stop_signals] {
     int signal_number = 0;
