@@ -29,11 +29,13 @@ bool is_api(const Request& req) {
   return req.path.rfind("/api/", 0) == 0 || req.path == "/api";
 }
 
+}  // namespace
+
 // Sends a body made for this response, compressed when it is worth it. The library's own
 // compression is kept out (http_server takes Accept-Encoding away from it): it would
 // compress at brotli's slowest setting on every response.
 void send(Response& res, int status, std::string_view content_type, std::string body,
-          const char* cache_control = "no-store") {
+          const char* cache_control) {
   res.status = status;
   res.set_header("Cache-Control", cache_control);
   const bool compressible =
@@ -62,6 +64,7 @@ struct status_names {
 };
 constexpr status_names known_statuses[] = {
     {400, "Bad Request", "http.bad_request"},
+    {401, "Unauthorized", "http.unauthorized"},
     {403, "Forbidden", "http.forbidden"},
     {404, "Not Found", "http.not_found"},
     {405, "Method Not Allowed", "http.method_not_allowed"},
@@ -130,6 +133,8 @@ void leave_body_unread(const Request& req) {
   }
 }
 
+namespace {
+
 // A cached entity (static file, ruleset) with its ETag, revalidated on every use.
 void send_entity(const Request& req, Response& res, const cached_entity& entity) {
   const cached_entity::representation rep =
@@ -168,8 +173,8 @@ void send_not_allowed(const app_state& state, const Request& req, Response& res)
   }
 }
 
-// Reads a request body of the expected media type, at most max_body_bytes. On failure the
-// error response is set and nullopt returned.
+}  // namespace
+
 std::optional<std::string> read_body(const Request& req, Response& res, const ContentReader& reader,
                                      std::string_view media_type) {
   const auto refuse = [&](int status, std::string_view message) -> std::optional<std::string> {
@@ -228,6 +233,8 @@ std::optional<std::string> read_body(const Request& req, Response& res, const Co
   }
   return body;
 }
+
+namespace {
 
 std::string api_locale(const Request& req) {
   if (req.has_param("locale")) return req.get_param_value("locale");
@@ -431,7 +438,7 @@ std::string allowed_methods(const app_state& state, const std::string& path) {
 
 }  // namespace
 
-void install_routes(http_server& server, app_state& state) {
+void install_common_handlers(http_server& server) {
   server.set_default_headers({
       {"Content-Security-Policy", content_security_policy},
       {"X-Content-Type-Options", "nosniff"},
@@ -441,43 +448,6 @@ void install_routes(http_server& server, app_state& state) {
       {"Cross-Origin-Resource-Policy", "same-origin"},
   });
   server.set_payload_max_length(max_body_bytes);
-
-  server.set_pre_routing_handler([&state](const Request& req, Response& res) {
-    const rate_limiter::decision decision =
-        state.limiter.take(rate_limit_client(req.remote_addr), rate_limiter::clock::now());
-    if (!decision.allowed) {
-      leave_body_unread(req);
-      res.set_header("Retry-After", std::to_string(decision.retry_after.count()));
-      send_error(req, res, 429, "Too many requests. Please wait a moment and try again.");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    // A form posted from another site (browsers say so and pages cannot forge it).
-    if (req.method == "POST" && req.get_header_value("Sec-Fetch-Site") == "cross-site") {
-      leave_body_unread(req);
-      send_error(req, res, 403, "Objections can only be sent from this site's own form.");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-
-  server.Get(".*", [&state](const Request& req, Response& res) {
-    if (announces_body(req)) leave_body_unread(req);
-    if (const route* r = find_route(req.path); r && r->get) return r->get(state, req, res);
-    if (const cached_entity* file = state.files.find(req.path)) return send_entity(req, res, *file);
-    send_not_allowed(state, req, res);
-  });
-  server.Post(".*", [&state](const Request& req, Response& res, const ContentReader& reader) {
-    if (const route* r = find_route(req.path); r && r->post) return r->post(state, req, res, reader);
-    send_not_allowed(state, req, res);
-  });
-  const auto not_allowed = [&state](const Request& req, Response& res, const ContentReader&) {
-    send_not_allowed(state, req, res);
-  };
-  server.Put(".*", not_allowed);
-  server.Patch(".*", not_allowed);
-  server.Delete(".*", not_allowed);
-  server.Options(
-      ".*", [&state](const Request& req, Response& res) { send_not_allowed(state, req, res); });
 
   // Refuse an announced oversized body before the client sends it.
   server.set_expect_100_continue_handler([](const Request& req, Response& res) {
@@ -517,6 +487,47 @@ void install_routes(http_server& server, app_state& state) {
     res.headers.erase("Content-Encoding");
     send_error(req, res, 500, "Something went wrong on our side. Please try again.");
   });
+}
+
+void install_routes(http_server& server, app_state& state) {
+  install_common_handlers(server);
+
+  server.set_pre_routing_handler([&state](const Request& req, Response& res) {
+    const rate_limiter::decision decision =
+        state.limiter.take(rate_limit_client(req.remote_addr), rate_limiter::clock::now());
+    if (!decision.allowed) {
+      leave_body_unread(req);
+      res.set_header("Retry-After", std::to_string(decision.retry_after.count()));
+      send_error(req, res, 429, "Too many requests. Please wait a moment and try again.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // A form posted from another site (browsers say so and pages cannot forge it).
+    if (req.method == "POST" && req.get_header_value("Sec-Fetch-Site") == "cross-site") {
+      leave_body_unread(req);
+      send_error(req, res, 403, "Objections can only be sent from this site's own form.");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  server.Get(".*", [&state](const Request& req, Response& res) {
+    if (announces_body(req)) leave_body_unread(req);
+    if (const route* r = find_route(req.path); r && r->get) return r->get(state, req, res);
+    if (const cached_entity* file = state.files.find(req.path)) return send_entity(req, res, *file);
+    send_not_allowed(state, req, res);
+  });
+  server.Post(".*", [&state](const Request& req, Response& res, const ContentReader& reader) {
+    if (const route* r = find_route(req.path); r && r->post) return r->post(state, req, res, reader);
+    send_not_allowed(state, req, res);
+  });
+  const auto not_allowed = [&state](const Request& req, Response& res, const ContentReader&) {
+    send_not_allowed(state, req, res);
+  };
+  server.Put(".*", not_allowed);
+  server.Patch(".*", not_allowed);
+  server.Delete(".*", not_allowed);
+  server.Options(
+      ".*", [&state](const Request& req, Response& res) { send_not_allowed(state, req, res); });
 }
 
 }  // namespace veto_server

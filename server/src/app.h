@@ -4,7 +4,9 @@
 #define VETO_SERVER_APP_H
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "http_server.h"
 #include "objection_store.h"
@@ -33,6 +35,32 @@ struct app_state {
 // Installs the routes, the error and exception handlers, the security headers and the
 // rate limit on `server`. `state` must outlive the server.
 void install_routes(http_server& server, app_state& state);
+
+// What the admin listener (admin_app.h) shares with the public one: the security headers,
+// the body limit, and the answers to malformed, oversized and failed requests.
+void install_common_handlers(http_server& server);
+
+// Sends a body made for this response (Cache-Control: no-store unless given), compressed
+// when the client accepts it and it is worth it.
+void send(httplib::Response& res, int status, std::string_view content_type, std::string body,
+          const char* cache_control = "no-store");
+
+// An error: JSON {"error":{"code","message"}} for /api/*, a short page otherwise. The
+// message is a fixed text; nothing from the request goes into it.
+void send_error(const httplib::Request& req, httplib::Response& res, int status, const char* code,
+                std::string_view message);
+void send_error(const httplib::Request& req, httplib::Response& res, int status,
+                std::string_view message);
+
+// Ends the connection after this response when the client announced a body that is not
+// going to be read.
+void leave_body_unread(const httplib::Request& req);
+
+// Reads a request body of the expected media type, at most max_body_bytes. On failure the
+// error response is set and nullopt returned.
+std::optional<std::string> read_body(const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& reader,
+                                     std::string_view media_type);
 
 // The Content-Security-Policy every response carries: what the page needs and no more.
 extern const char* const content_security_policy;

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "admin_app.h"
+#include "admin_cli.h"
 #include "app.h"
 #include "options.h"
 #include "veto/veto.h"
@@ -48,6 +50,9 @@ std::size_t open_file_limit(std::size_t wanted) {
 
 int main(int argc, char** argv) {
   using namespace veto_server;
+  if (argc > 1 && std::string(argv[1]) == "admin") {
+    return admin_command(std::vector<std::string>(argv + 2, argv + argc));
+  }
   options defaults;
   defaults.web_dir = VETO_SERVER_DEFAULT_WEB;
   defaults.dist_dir = VETO_SERVER_DEFAULT_DIST;
@@ -91,6 +96,21 @@ int main(int argc, char** argv) {
   if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);
 
+  // The admin listener (admin_app.h): its own server, never the public one.
+  const veto::expected<token_file> tokens =
+      o.admin_port >= 0 ? token_file::load(o.admin_tokens) : veto::expected<token_file>(token_file());
+  if (!tokens) return fail(tokens.error());
+  if (o.admin_port >= 0 && tokens->tokens().empty()) {
+    return fail(o.admin_tokens + ": no tokens (veto-server admin token create adds one)");
+  }
+  auth_failures failures(admin_auth_failures_per_minute);
+  admin_state admin{**store, *tokens, failures, {}, {}, {}};
+  for (const veto::field_description& field : validator.fields()) admin.field_names.push_back(field.name);
+  if (o.admin_port >= 0) {
+    const veto::expected<bool> styles = load_admin_styles(o.web_dir, admin);
+    if (!styles) return fail(styles.error());
+  }
+
   app_state state{
       validator, *page,
       *files,    **store,
@@ -109,6 +129,8 @@ int main(int argc, char** argv) {
   }
   http_server server(limits, o.threads);
   install_routes(server, state);
+  http_server admin_server(limits, 4);
+  std::thread admin_thread;
 
   int port = o.port;
   if (port == 0) {
@@ -123,16 +145,35 @@ int main(int argc, char** argv) {
               v6 ? "]" : "", port);
   std::fflush(stdout);
 
-  std::thread signal_waiter([&server, &stop_signals] {
+  if (o.admin_port >= 0) {
+    install_admin_routes(admin_server, admin);
+    const int admin_port = o.admin_port == 0 ? admin_server.bind_to_any_port(o.admin_host)
+                           : admin_server.bind_to_port(o.admin_host, o.admin_port) ? o.admin_port
+                                                                                 : -1;
+    if (admin_port < 0) return fail("cannot listen on " + o.admin_host + " for the admin listener");
+    const bool admin_v6 = o.admin_host.find(':') != std::string::npos;
+    std::printf("veto-server: admin listening on http://%s%s%s:%d/\n", admin_v6 ? "[" : "",
+                o.admin_host.c_str(), admin_v6 ? "]" : "", admin_port);
+    std::fflush(stdout);
+    admin_thread = std::thread([&admin_server] { admin_server.serve(); });
+  }
+
+  std::unique_ptr<retention_schedule> retention;
+  if (o.retention_days > 0) retention = std::make_unique<retention_schedule>(**store, o.retention_days);
+
+  std::thread signal_waiter([&server, &admin_server, &stop_signals] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
     std::fprintf(stderr, "veto-server: %s: finishing the requests in flight\n",
                  signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     server.drain();
+    admin_server.drain();
   });
   const bool listened = server.serve();
   if (!server.draining()) pthread_kill(signal_waiter.native_handle(), SIGTERM);
   signal_waiter.join();
+  if (admin_thread.joinable()) admin_thread.join();
+  retention.reset();
   store->reset();  // the writer commits what is queued; the WAL is checkpointed
   std::fprintf(stderr, "veto-server: stopped\n");
   return listened || server.draining() ? 0 : exit_trouble;

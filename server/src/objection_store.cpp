@@ -1,13 +1,19 @@
 #include "objection_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <vector>
 
 #include "bytes.h"
+#include "deadline.h"
 
 namespace veto_server {
 namespace {
@@ -24,6 +30,52 @@ constexpr const char* schema =
     " idempotency_key TEXT UNIQUE,"  // NULL when the client sent none
     " request_sha256 TEXT NOT NULL"
     ");";
+
+// PRAGMA user_version: 0 is the first schema (above, from before versions were kept);
+// each migration below moves a database one version forward, in one transaction.
+constexpr int schema_version = 1;
+
+// 0 -> 1: the controller's side. Status, deadline (received date + 1 month + extension),
+// an optimistic version, the country (for filters; erased with the rest), the history of
+// changes, and the audit log, which triggers keep append-only.
+constexpr const char* migration_to_1 =
+    "ALTER TABLE objections ADD COLUMN status TEXT NOT NULL DEFAULT 'received';"
+    "ALTER TABLE objections ADD COLUMN country TEXT;"
+    "ALTER TABLE objections ADD COLUMN deadline TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE objections ADD COLUMN extension_months INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE objections ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE objections ADD COLUMN closed_at TEXT;"
+    "ALTER TABLE objections ADD COLUMN erased_at TEXT;"
+    "UPDATE objections SET country = json_extract(fields, '$.country');"
+    "CREATE INDEX objections_received ON objections (received_at, id);"
+    "CREATE INDEX objections_open ON objections (status, deadline, id);"
+    "CREATE INDEX objections_closed ON objections (closed_at);"
+    "CREATE TABLE status_history ("
+    " id INTEGER PRIMARY KEY,"
+    " objection_id INTEGER NOT NULL REFERENCES objections (id),"
+    " at TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"  // answered, rejected, extended, erased
+    " reason TEXT NOT NULL DEFAULT '',"
+    " extension_months INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX status_history_objection ON status_history (objection_id);"
+    "CREATE TABLE audit_log ("
+    " id INTEGER PRIMARY KEY,"
+    " at TEXT NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " receipt TEXT NOT NULL DEFAULT '',"
+    " detail TEXT NOT NULL DEFAULT '');"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+constexpr const char* summary_columns =
+    "receipt, received_at, coalesce(country, ''), status, deadline, extension_months, version,"
+    " coalesce(closed_at, ''), coalesce(erased_at, ''), id,"
+    " CASE WHEN status = 'received' AND erased_at IS NULL THEN 0 ELSE 1 END";
+constexpr int summary_column_count = 11;
 
 constexpr std::size_t max_batch = 256;
 
@@ -75,6 +127,41 @@ class statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+std::string deadline_of(const std::string& received_at, int extension_months) {
+  const std::optional<civil_date> received = parse_date(received_at.substr(0, 10));
+  return received ? format_date(answer_deadline(*received, extension_months)) : std::string();
+}
+
+// Creates the database file owner-only before SQLite opens it (SQLite creates -wal and
+// -shm with the database file's mode, umask or not); warns about existing files that
+// other users can read.
+std::string prepare_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return "cannot open database " + path + ": " + std::strerror(errno);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      return "cannot create database " + path + ": " + std::strerror(errno);
+    }
+    if (fd >= 0) {
+      const bool ok = ::fchmod(fd, 0600) == 0;  // the umask may have taken bits away
+      ::close(fd);
+      if (!ok) return "cannot make " + path + " owner-only: " + std::strerror(errno);
+    }
+    return "";
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path + suffix;
+    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
+      std::fprintf(stderr,
+                   "veto-server: warning: %s is open to other users (mode %04o) and holds "
+                   "personal data; chmod 600 it\n",
+                   file.c_str(), static_cast<unsigned>(st.st_mode & 07777));
+    }
+  }
+  return "";
+}
+
 sqlite3* open_connection(const std::string& path, std::string& error) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
@@ -85,14 +172,191 @@ sqlite3* open_connection(const std::string& path, std::string& error) {
     return nullptr;
   }
   sqlite3_busy_timeout(db, 10000);
+  // Deleted and erased content is overwritten with zeros, not left in free pages.
+  sqlite3_exec(db, "PRAGMA secure_delete=ON", nullptr, nullptr, nullptr);
   return db;
+}
+
+std::optional<int> user_version(sqlite3* db) {
+  statement query(db, "PRAGMA user_version");
+  if (!query || sqlite3_step(query.get()) != SQLITE_ROW) return std::nullopt;
+  return sqlite3_column_int(query.get(), 0);
+}
+
+// Runs the migrations from the database's version to schema_version.
+std::string migrate(sqlite3* db, const std::string& path) {
+  const std::optional<int> version = user_version(db);
+  if (!version) return "cannot read the schema version of " + path;
+  if (*version > schema_version) {
+    return path + " has schema version " + std::to_string(*version) +
+           ", newer than this veto-server knows (" + std::to_string(schema_version) + ")";
+  }
+  if (*version == schema_version) return "";
+  if (!exec(db, "BEGIN IMMEDIATE")) return "cannot migrate " + path;
+  bool ok = true;
+  if (*version < 1) {
+    ok = exec(db, migration_to_1);
+    std::vector<std::pair<long long, std::string>> rows;
+    if (ok) {
+      statement query(db, "SELECT id, received_at FROM objections");
+      while (query && sqlite3_step(query.get()) == SQLITE_ROW) {
+        rows.emplace_back(sqlite3_column_int64(query.get(), 0), query.text(1));
+      }
+    }
+    for (const auto& [id, received_at] : rows) {
+      statement update(db, "UPDATE objections SET deadline = ?1 WHERE id = ?2");
+      update.bind(1, deadline_of(received_at, 0));
+      update.bind(2, id);
+      ok = ok && update && sqlite3_step(update.get()) == SQLITE_DONE;
+    }
+  }
+  ok = ok && exec(db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
+  if (!ok || !exec(db, "COMMIT")) {
+    const std::string reason = sqlite3_errmsg(db);
+    exec(db, "ROLLBACK");
+    return "cannot migrate " + path + " to schema version " + std::to_string(schema_version) +
+           ": " + reason;
+  }
+  return "";
+}
+
+objection_summary read_summary(const statement& row, int first = 0) {
+  objection_summary s;
+  s.receipt = row.text(first);
+  s.received_at = row.text(first + 1);
+  s.country = row.text(first + 2);
+  s.status = row.text(first + 3);
+  s.deadline = row.text(first + 4);
+  s.extension_months = sqlite3_column_int(row.get(), first + 5);
+  s.version = sqlite3_column_int64(row.get(), first + 6);
+  s.closed_at = row.text(first + 7);
+  s.erased_at = row.text(first + 8);
+  return s;
+}
+
+bool is_digits(const std::string& text, std::size_t max) {
+  if (text.empty() || text.size() > max) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts(1);
+  for (char c : text) {
+    if (c == separator) {
+      parts.emplace_back();
+    } else {
+      parts.back() += c;
+    }
+  }
+  return parts;
+}
+
+// A cursor names the last row of a page by its sort key: `n~RECEIVED_AT~ID` (newest
+// first) or `u~RANK~DEADLINE~ID` (most urgent first; rank 0 open, 1 closed).
+std::string make_cursor(objection_filter::order order, const statement& row) {
+  const std::string id = std::to_string(sqlite3_column_int64(row.get(), 9));
+  if (order == objection_filter::order::newest) return "n~" + row.text(1) + "~" + id;
+  return "u~" + std::to_string(sqlite3_column_int(row.get(), 10)) + "~" + row.text(4) + "~" + id;
+}
+
+// The SELECT for a filtered, sorted page (`columns` first), with its parameters bound in
+// `bind`; or an error for a malformed cursor.
+struct page_query {
+  std::string sql;
+  std::vector<std::string> texts;  // bound in order as ?1, ?2, ...
+};
+
+veto::expected<page_query> build_page_query(const objection_filter& f, const std::string& today,
+                                            const std::string& columns) {
+  page_query q;
+  std::string where;
+  const auto condition = [&](const std::string& sql) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += sql;
+  };
+  const auto param = [&](const std::string& value) {
+    q.texts.push_back(value);
+    return "?" + std::to_string(q.texts.size());
+  };
+  if (!f.status.empty()) condition("status = " + param(f.status));
+  if (!f.country.empty()) condition("country = " + param(f.country));
+  if (!f.from.empty()) condition("substr(received_at, 1, 10) >= " + param(f.from));
+  if (!f.to.empty()) condition("substr(received_at, 1, 10) <= " + param(f.to));
+  if (f.overdue) {
+    condition("status = 'received' AND erased_at IS NULL AND deadline < " + param(today));
+  }
+  const std::string rank = "CASE WHEN status = 'received' AND erased_at IS NULL THEN 0 ELSE 1 END";
+  if (!f.cursor.empty()) {
+    const std::vector<std::string> parts = split(f.cursor, '~');
+    const bool newest = f.sort == objection_filter::order::newest;
+    if (newest && parts.size() == 3 && parts[0] == "n" && parts[1].size() == 24 &&
+        is_digits(parts[2], 18)) {
+      condition("(received_at, id) < (" + param(parts[1]) + ", CAST(" + param(parts[2]) +
+                " AS INTEGER))");
+    } else if (!newest && parts.size() == 4 && parts[0] == "u" &&
+               (parts[1] == "0" || parts[1] == "1") && parse_date(parts[2]) &&
+               is_digits(parts[3], 18)) {
+      condition("(" + rank + ", deadline, id) > (CAST(" + param(parts[1]) + " AS INTEGER), " +
+                param(parts[2]) + ", CAST(" + param(parts[3]) + " AS INTEGER))");
+    } else {
+      return veto::unexpected("cursor: not one this list gave out");
+    }
+  }
+  q.sql = "SELECT " + columns + " FROM objections" + where +
+          (f.sort == objection_filter::order::newest ? " ORDER BY received_at DESC, id DESC"
+                                                     : " ORDER BY " + rank + ", deadline, id") +
+          " LIMIT " + std::to_string(f.limit + 1);
+  return q;
+}
+
+// Runs a page query, calling `take(row)` for each of at most `limit` rows; the cursor of
+// the next page, empty when this was the last.
+template <class Take>
+veto::expected<std::string> run_page(sqlite3* db, const objection_filter& f,
+                                     const std::string& today, const std::string& columns,
+                                     Take take) {
+  veto::expected<page_query> q = build_page_query(f, today, columns);
+  if (!q) return veto::unexpected(q.error());
+  statement query(db, q->sql.c_str());
+  if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(db));
+  for (std::size_t i = 0; i < q->texts.size(); ++i) query.bind(static_cast<int>(i + 1), q->texts[i]);
+  std::size_t count = 0;
+  std::string last_cursor;
+  for (;;) {
+    const int rc = sqlite3_step(query.get());
+    if (rc == SQLITE_DONE) return std::string();
+    if (rc != SQLITE_ROW) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(db));
+    if (count == f.limit) return last_cursor;  // one more row exists
+    take(query);
+    last_cursor = make_cursor(f.sort, query);
+    ++count;
+  }
+}
+
+bool insert_audit(sqlite3* db, const std::string& at, const std::string& actor,
+                  const std::string& action, const std::string& receipt,
+                  const std::string& detail) {
+  statement insert(db,
+                   "INSERT INTO audit_log (at, actor, action, receipt, detail)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert) return false;
+  insert.bind(1, at);
+  insert.bind(2, actor);
+  insert.bind(3, action);
+  insert.bind(4, receipt);
+  insert.bind(5, detail);
+  return sqlite3_step(insert.get()) == SQLITE_DONE;
 }
 
 }  // namespace
 
 veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std::string& path) {
   std::unique_ptr<objection_store> store(new objection_store());
-  std::string error;
+  std::string error = prepare_file(path);
+  if (!error.empty()) return veto::unexpected(std::move(error));
   store->writer_db_ = open_connection(path, error);
   if (!store->writer_db_) return veto::unexpected(std::move(error));
   // WAL: readers never block the writer; FULL: every COMMIT is fsynced before it returns,
@@ -107,8 +371,12 @@ veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std
   if (!exec(store->writer_db_, "PRAGMA synchronous=FULL") || !exec(store->writer_db_, schema)) {
     return veto::unexpected("cannot set up " + path + ": " + sqlite3_errmsg(store->writer_db_));
   }
+  error = migrate(store->writer_db_, path);
+  if (!error.empty()) return veto::unexpected(std::move(error));
   store->reader_db_ = open_connection(path, error);
   if (!store->reader_db_) return veto::unexpected(std::move(error));
+  store->admin_db_ = open_connection(path, error);
+  if (!store->admin_db_) return veto::unexpected(std::move(error));
   store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
   return store;
 }
@@ -120,6 +388,7 @@ objection_store::~objection_store() {
   }
   queue_changed_.notify_all();
   if (writer_.joinable()) writer_.join();
+  sqlite3_close(admin_db_);
   sqlite3_close(reader_db_);
   sqlite3_close(writer_db_);  // the last connection checkpoints the WAL into the database
 }
@@ -155,11 +424,14 @@ store_outcome objection_store::insert_one(const objection& item) {
     if (!receipt) return {};
     statement insert(writer_db_,
                      "INSERT OR IGNORE INTO objections (receipt, received_at, locale, ruleset_id,"
-                     " ruleset_version, fields, idempotency_key, request_sha256)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                     " ruleset_version, fields, idempotency_key, request_sha256, country,"
+                     " deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                     " json_extract(?6, '$.country'), ?9)");
     if (!insert) return {};
+    const std::string received_at = utc_now();
     insert.bind(1, *receipt);
-    insert.bind(2, utc_now());
+    insert.bind(2, received_at);
+    insert.bind(9, deadline_of(received_at, 0));
     insert.bind(3, item.locale);
     insert.bind(4, item.ruleset_id);
     insert.bind(5, item.ruleset_version);
@@ -189,6 +461,305 @@ store_outcome objection_store::insert_one(const objection& item) {
     if (rc != SQLITE_DONE) return {};
   }
   return {};
+}
+
+veto::expected<objection_page> objection_store::list(const objection_filter& filter,
+                                                     const std::string& today) {
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  objection_page page;
+  veto::expected<std::string> next =
+      run_page(admin_db_, filter, today, summary_columns,
+               [&](const statement& row) { page.items.push_back(read_summary(row)); });
+  if (!next) return veto::unexpected(next.error());
+  page.next_cursor = std::move(*next);
+  return page;
+}
+
+veto::expected<export_page> objection_store::export_rows(const objection_filter& filter,
+                                                         const std::string& today) {
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  export_page page;
+  veto::expected<std::string> next = run_page(
+      admin_db_, filter, today, std::string(summary_columns) + ", locale, fields",
+      [&](const statement& row) {
+        page.items.push_back(export_row{read_summary(row), row.text(summary_column_count),
+                                        row.text(summary_column_count + 1)});
+      });
+  if (!next) return veto::unexpected(next.error());
+  page.next_cursor = std::move(*next);
+  return page;
+}
+
+veto::expected<std::optional<objection_record>> objection_store::find(const std::string& receipt,
+                                                                       const std::string& actor) {
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  const auto failed = [&]() -> veto::expected<std::optional<objection_record>> {
+    const std::string reason = std::string("database: ") + sqlite3_errmsg(admin_db_);
+    exec(admin_db_, "ROLLBACK");
+    return veto::unexpected(reason);
+  };
+  if (!exec(admin_db_, "BEGIN IMMEDIATE")) return failed();
+  long long id = 0;
+  objection_record record;
+  {
+    statement query(admin_db_, (std::string("SELECT ") + summary_columns +
+                                ", locale, ruleset_id, ruleset_version, fields"
+                                " FROM objections WHERE receipt = ?1")
+                                   .c_str());
+    if (!query) return failed();
+    query.bind(1, receipt);
+    const int rc = sqlite3_step(query.get());
+    if (rc == SQLITE_DONE) {
+      exec(admin_db_, "ROLLBACK");
+      return std::optional<objection_record>();
+    }
+    if (rc != SQLITE_ROW) return failed();
+    record.summary = read_summary(query);
+    id = sqlite3_column_int64(query.get(), 9);
+    record.locale = query.text(summary_column_count);
+    record.ruleset_id = query.text(summary_column_count + 1);
+    record.ruleset_version = sqlite3_column_int64(query.get(), summary_column_count + 2);
+    record.fields_json = query.text(summary_column_count + 3);
+  }
+  {
+    statement history(admin_db_,
+                      "SELECT at, actor, action, reason, extension_months FROM status_history"
+                      " WHERE objection_id = ?1 ORDER BY id");
+    if (!history) return failed();
+    history.bind(1, id);
+    int rc;
+    while ((rc = sqlite3_step(history.get())) == SQLITE_ROW) {
+      record.history.push_back(status_change{history.text(0), history.text(1), history.text(2),
+                                             history.text(3),
+                                             sqlite3_column_int(history.get(), 4)});
+    }
+    if (rc != SQLITE_DONE) return failed();
+  }
+  if (!insert_audit(admin_db_, utc_now(), actor, "read", receipt, "")) return failed();
+  if (!exec(admin_db_, "COMMIT")) return failed();
+  return std::optional<objection_record>(std::move(record));
+}
+
+change_outcome objection_store::change(const std::string& receipt, long long version,
+                                       const std::string& actor, const std::string& action,
+                                       const std::string& reason, int months) {
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  using kind = change_outcome::kind;
+  const auto end = [&](kind k) {
+    exec(admin_db_, "ROLLBACK");
+    return change_outcome{k, {}};
+  };
+  if (!exec(admin_db_, "BEGIN IMMEDIATE")) return end(kind::failed);
+  long long id = 0;
+  objection_summary current;
+  {
+    statement query(admin_db_, (std::string("SELECT ") + summary_columns +
+                                " FROM objections WHERE receipt = ?1")
+                                   .c_str());
+    if (!query) return end(kind::failed);
+    query.bind(1, receipt);
+    const int rc = sqlite3_step(query.get());
+    if (rc == SQLITE_DONE) return end(kind::not_found);
+    if (rc != SQLITE_ROW) return end(kind::failed);
+    current = read_summary(query);
+    id = sqlite3_column_int64(query.get(), 9);
+  }
+  if (version != 0 && version != current.version) return end(kind::conflict);
+  const bool open = current.status == status_received && current.erased_at.empty();
+  const std::string now = utc_now();
+  std::string sql;
+  std::string detail;
+  if (action == status_answered || action == status_rejected) {
+    if (!open) return end(kind::not_allowed);
+    sql = "UPDATE objections SET status = ?2, closed_at = ?3, version = version + 1 WHERE id = ?1";
+  } else if (action == "extended") {
+    if (!open || months <= current.extension_months || months > max_extension_months) {
+      return end(kind::not_allowed);
+    }
+    sql = "UPDATE objections SET extension_months = ?4, deadline = ?5, version = version + 1"
+          " WHERE id = ?1";
+    detail = "months=" + std::to_string(months);
+  } else if (action == "erased") {
+    if (!current.erased_at.empty()) return end(kind::not_allowed);
+    // The tombstone: receipt, dates, status and ruleset stay; what a person gave, and
+    // what could confirm a guess of it (the request's hash, the idempotency key), goes.
+    sql = "UPDATE objections SET fields = '{}', country = NULL, locale = '',"
+          " idempotency_key = NULL, request_sha256 = '', erased_at = ?3,"
+          " version = version + 1 WHERE id = ?1";
+    detail = reason;  // why it was erased: "on request", "retention: ..."
+  } else {
+    return end(kind::not_allowed);
+  }
+  {
+    statement update(admin_db_, sql.c_str());
+    if (!update) return end(kind::failed);
+    update.bind(1, id);
+    update.bind(2, action);
+    update.bind(3, now);
+    update.bind(4, static_cast<long long>(months));
+    update.bind(5, deadline_of(current.received_at, months));
+    if (sqlite3_step(update.get()) != SQLITE_DONE) return end(kind::failed);
+  }
+  if (action == "erased") {
+    // A handler's reasons may quote the person: they go with the rest.
+    statement clear(admin_db_, "UPDATE status_history SET reason = '' WHERE objection_id = ?1");
+    if (!clear) return end(kind::failed);
+    clear.bind(1, id);
+    if (sqlite3_step(clear.get()) != SQLITE_DONE) return end(kind::failed);
+  }
+  {
+    statement history(admin_db_,
+                      "INSERT INTO status_history (objection_id, at, actor, action, reason,"
+                      " extension_months) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!history) return end(kind::failed);
+    history.bind(1, id);
+    history.bind(2, now);
+    history.bind(3, actor);
+    history.bind(4, action);
+    history.bind(5, action == "erased" ? std::string() : reason);
+    history.bind(6, static_cast<long long>(months));
+    if (sqlite3_step(history.get()) != SQLITE_DONE) return end(kind::failed);
+  }
+  if (!insert_audit(admin_db_, now, actor, action, receipt, detail)) return end(kind::failed);
+  change_outcome outcome{kind::changed, {}};
+  {
+    statement query(admin_db_, (std::string("SELECT ") + summary_columns +
+                                " FROM objections WHERE id = ?1")
+                                   .c_str());
+    if (!query) return end(kind::failed);
+    query.bind(1, id);
+    if (sqlite3_step(query.get()) != SQLITE_ROW) return end(kind::failed);
+    outcome.summary = read_summary(query);
+  }
+  if (!exec(admin_db_, "COMMIT")) return end(kind::failed);
+  return outcome;
+}
+
+change_outcome objection_store::change_status(const std::string& receipt, long long version,
+                                              const std::string& new_status,
+                                              const std::string& reason,
+                                              const std::string& actor) {
+  if (new_status != status_answered && new_status != status_rejected) {
+    return {change_outcome::kind::not_allowed, {}};
+  }
+  return change(receipt, version, actor, new_status, reason, 0);
+}
+
+change_outcome objection_store::extend(const std::string& receipt, long long version, int months,
+                                       const std::string& reason, const std::string& actor) {
+  return change(receipt, version, actor, "extended", reason, months);
+}
+
+change_outcome objection_store::erase(const std::string& receipt, long long version,
+                                      const std::string& actor) {
+  return change(receipt, version, actor, "erased", "on request", 0);
+}
+
+veto::expected<std::vector<std::string>> objection_store::erase_closed_before(
+    const std::string& closed_before, const std::string& actor) {
+  std::vector<std::string> due;
+  {
+    std::lock_guard<std::mutex> lock(admin_mutex_);
+    statement query(admin_db_,
+                    "SELECT receipt FROM objections WHERE closed_at IS NOT NULL"
+                    " AND closed_at < ?1 AND erased_at IS NULL ORDER BY id");
+    if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
+    query.bind(1, closed_before);
+    int rc;
+    while ((rc = sqlite3_step(query.get())) == SQLITE_ROW) due.push_back(query.text(0));
+    if (rc != SQLITE_DONE) {
+      return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
+    }
+  }
+  std::vector<std::string> erased;
+  for (const std::string& receipt : due) {
+    const change_outcome outcome =
+        change(receipt, 0, actor, "erased", "retention: closed before " + closed_before, 0);
+    if (outcome.status == change_outcome::kind::failed) {
+      return veto::unexpected("database: erasing " + receipt + " failed");
+    }
+    if (outcome.status == change_outcome::kind::changed) erased.push_back(receipt);
+  }
+  return erased;
+}
+
+bool objection_store::audit(const std::string& actor, const std::string& action,
+                            const std::string& receipt, const std::string& detail) {
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  return insert_audit(admin_db_, utc_now(), actor, action, receipt, detail);
+}
+
+veto::expected<std::vector<audit_entry>> objection_store::audit_log(long long after_id,
+                                                                    std::size_t limit) {
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  statement query(admin_db_,
+                  "SELECT id, at, actor, action, receipt, detail FROM audit_log WHERE id > ?1"
+                  " ORDER BY id LIMIT ?2");
+  if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
+  query.bind(1, after_id);
+  query.bind(2, static_cast<long long>(limit));
+  std::vector<audit_entry> entries;
+  int rc;
+  while ((rc = sqlite3_step(query.get())) == SQLITE_ROW) {
+    entries.push_back(audit_entry{sqlite3_column_int64(query.get(), 0), query.text(1),
+                                  query.text(2), query.text(3), query.text(4), query.text(5)});
+  }
+  if (rc != SQLITE_DONE) {
+    return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
+  }
+  return entries;
+}
+
+veto::expected<objection_store::statistics> objection_store::stats(const std::string& today,
+                                                                   int days) {
+  const std::optional<civil_date> end = parse_date(today);
+  if (!end || days < 1) return veto::unexpected(std::string("stats: bad date range"));
+  const long long last = days_from_epoch(*end);
+  statistics out;
+  // Each day of the range, oldest first, 0 until counted.
+  for (long long day = last - days + 1; day <= last; ++day) {
+    out.per_day.emplace_back(format_date(date_from_days(day)), 0);
+  }
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  const auto error = [&] {
+    return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
+  };
+  {
+    statement query(admin_db_,
+                    "SELECT substr(received_at, 1, 10) AS day, count(*) FROM objections"
+                    " WHERE day >= ?1 AND day <= ?2 GROUP BY day");
+    if (!query) return error();
+    query.bind(1, out.per_day.front().first);
+    query.bind(2, today);
+    int rc;
+    while ((rc = sqlite3_step(query.get())) == SQLITE_ROW) {
+      const std::string day = query.text(0);
+      for (auto& [date, count] : out.per_day) {
+        if (date == day) count = sqlite3_column_int64(query.get(), 1);
+      }
+    }
+    if (rc != SQLITE_DONE) return error();
+  }
+  statement open(admin_db_,
+                 "SELECT count(*), coalesce(sum(deadline < ?1), 0) FROM objections"
+                 " WHERE status = 'received' AND erased_at IS NULL");
+  if (!open) return error();
+  open.bind(1, today);
+  if (sqlite3_step(open.get()) != SQLITE_ROW) return error();
+  out.open = sqlite3_column_int64(open.get(), 0);
+  out.overdue = sqlite3_column_int64(open.get(), 1);
+  return out;
+}
+
+veto::expected<bool> objection_store::compact() {
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  // The WAL into the database, the database rewritten without free pages, and the WAL
+  // the VACUUM wrote into the database as well (then truncated).
+  if (!exec(admin_db_, "PRAGMA wal_checkpoint(TRUNCATE)") || !exec(admin_db_, "VACUUM") ||
+      !exec(admin_db_, "PRAGMA wal_checkpoint(TRUNCATE)")) {
+    return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
+  }
+  return true;
 }
 
 void objection_store::writer_loop() {

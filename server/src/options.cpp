@@ -30,7 +30,16 @@ const char* const usage_text =
     "  --read-timeout SEC     longest silence while a request is read or a response\n"
     "                         written (default 5)\n"
     "  --body-timeout SEC     time to send a request body (default 60)\n"
-    "  --help                 this text\n";
+    "  --admin-listen [HOST:]PORT  the admin listener (off unless given; HOST defaults to\n"
+    "                         127.0.0.1). Its line on stdout, after the first, is\n"
+    "                         \"veto-server: admin listening on http://HOST:PORT/\".\n"
+    "  --admin-tokens FILE    the admin tokens (make one with: veto-server admin token\n"
+    "                         create --name N --role reader|handler --tokens FILE)\n"
+    "  --retention-days N     erase objections N days after they were closed (at start-up\n"
+    "                         and hourly); 0 = keep (default)\n"
+    "  --help                 this text\n"
+    "\n"
+    "       veto-server admin COMMAND ...   the admin tasks without HTTP (veto-server admin help)\n";
 
 namespace {
 
@@ -44,7 +53,7 @@ bool parse_number(const std::string& text, double& out) {
   return true;
 }
 
-std::string parse_listen(const std::string& text, options& o) {
+std::string parse_listen(const std::string& text, std::string& out_host, int& out_port) {
   std::string host;
   std::string port;
   if (!text.empty() && text[0] == '[') {
@@ -65,8 +74,8 @@ std::string parse_listen(const std::string& text, options& o) {
       number != std::floor(number)) {
     return "--listen: expected HOST:PORT with PORT 0 to 65535";
   }
-  o.host = host;
-  o.port = static_cast<int>(number);
+  out_host = host;
+  out_port = static_cast<int>(number);
   return "";
 }
 
@@ -95,7 +104,18 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
       target = std::chrono::milliseconds(static_cast<long long>(std::llround(number * 1000)));
     };
     if (arg == "--listen") {
-      error = parse_listen(value, o);
+      error = parse_listen(value, o.host, o.port);
+    } else if (arg == "--admin-listen") {
+      const bool port_only = value.find(':') == std::string::npos;
+      error = parse_listen(port_only ? "127.0.0.1:" + value : value, o.admin_host, o.admin_port);
+      if (!error.empty()) error = "--admin-listen: expected [HOST:]PORT with PORT 0 to 65535";
+    } else if (arg == "--admin-tokens") {
+      o.admin_tokens = value;
+    } else if (arg == "--retention-days") {
+      if (!parse_number(value, number) || number > 36500 || number != std::floor(number)) {
+        error = "--retention-days: expected 0 to 36500";
+      }
+      o.retention_days = static_cast<int>(number);
     } else if (arg == "--db") {
       o.db = value;
     } else if (arg == "--web") {
@@ -129,6 +149,9 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
       error = "unknown option: " + arg;
     }
     if (!error.empty()) return veto::unexpected(std::move(error));
+  }
+  if (o.admin_port >= 0 && o.admin_tokens.empty()) {
+    return veto::unexpected(std::string("--admin-listen needs --admin-tokens FILE"));
   }
   return o;
 }

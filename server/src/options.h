@@ -23,6 +23,10 @@ struct options {
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds read_timeout{5000};
   std::chrono::milliseconds body_timeout{60000};
+  std::string admin_host = "127.0.0.1";  // the admin listener (admin_app.h), off unless
+  int admin_port = -1;                   // --admin-listen is given (-1: off; 0: any port)
+  std::string admin_tokens;              // the tokens file; required with --admin-listen
+  int retention_days = 0;                // erase objections closed this long ago; 0: never
   bool help = false;
 };
 

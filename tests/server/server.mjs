@@ -21,27 +21,37 @@ export function tempDir(prefix = 'veto-server-test-') {
 
 // Spawns a server and resolves once it printed its URL. `options.args` are extra options;
 // `options.db` reuses a database file; `options.prefix` runs it through a command (e.g.
-// prlimit). The returned object has url, db, proc, stderr() and stop(signal) (resolves
-// to {code, signal}).
+// prlimit); `options.adminTokens` (a tokens file) adds the admin listener, `options.env`
+// replaces the environment. The returned object has url, adminUrl, db, proc, stderr() and
+// stop(signal) (resolves to {code, signal}).
 export async function startServer(options = {}) {
   const dir = options.db ? null : tempDir();
   const db = options.db ?? path.join(dir, 'objections.db');
   const args = ['--listen', '127.0.0.1:0', '--db', db, '--web', options.web ?? webDir,
                 '--dist', options.dist ?? distDir, '--rate-limit', '0', ...(options.args ?? [])];
+  // With `options.adminTokens`, the admin listener too: its URL is the second line.
+  if (options.adminTokens) args.push('--admin-listen', '0', '--admin-tokens', options.adminTokens);
   const [command, ...prefixArgs] = [...(options.prefix ?? []), serverBinary];
-  const proc = spawn(command, [...prefixArgs, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+  const proc = spawn(command, [...prefixArgs, ...args], {stdio: ['ignore', 'pipe', 'pipe'], env: options.env});
   let stderr = '';
   proc.stderr.on('data', (chunk) => { stderr += chunk; });
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({code, signal})));
+  const lines = options.adminTokens ? 2 : 1;
+  let adminUrl = null;
   const url = await new Promise((resolve, reject) => {
     let out = '';
     const onData = (chunk) => {
       out += chunk;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) {
+      const got = out.split('\n');
+      if (got.length > lines) {
         proc.stdout.off('data', onData);
-        const match = /^veto-server: listening on (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(line);
-        match ? resolve(match[1]) : reject(new Error(`unexpected first line: ${line}`));
+        const match = /^veto-server: listening on (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(got[0]);
+        if (lines === 2) {
+          const admin = /^veto-server: admin listening on (http:\/\/127\.0\.0\.1:\d+\/)$/.exec(got[1]);
+          if (!admin) return reject(new Error(`unexpected second line: ${got[1]}`));
+          adminUrl = admin[1];
+        }
+        match ? resolve(match[1]) : reject(new Error(`unexpected first line: ${got[0]}`));
       }
     };
     proc.stdout.on('data', onData);
@@ -49,7 +59,7 @@ export async function startServer(options = {}) {
   });
   const {port} = new URL(url);
   return {
-    url, db, dir, proc, port: Number(port), exited,
+    url, adminUrl, db, dir, proc, port: Number(port), exited,
     stderr: () => stderr,
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
