@@ -68,12 +68,14 @@ describe('crash', () => {
     const attempts = new Map();  // key -> {body, status, receipt}
     let stop = false;
     let sequence = 0;
+    let inFlight = 0;  // requests sent whose answer this process has not read yet
     const worker = async (w) => {
       while (!stop) {
         const key = `crash-${w}-${sequence++}`;
         const body = JSON.stringify(validForm({details: `objection ${key}`}));
         const attempt = {body, status: null, receipt: null};
         attempts.set(key, attempt);
+        inFlight++;
         try {
           const res = await fetch(server.url + 'api/objections', {
             method: 'POST', headers: {'content-type': 'application/json', 'idempotency-key': key}, body,
@@ -82,23 +84,29 @@ describe('crash', () => {
           if (res.status === 201 || res.status === 200) attempt.receipt = (await res.json()).receipt;
         } catch {
           attempt.status = 'no answer';
+        } finally {
+          inFlight--;
         }
       }
     };
     const workers = Array.from({length: 16}, (_, w) => worker(w));
     const deadline = Date.now() + 20000;
-    while ([...attempts.values()].filter((a) => a.receipt).length < 100) {
+    // Kill once 100 are acknowledged and at a moment when at least half the clients wait for
+    // an answer; the clients go on sending until the process is gone. (A server that answers
+    // faster than this process reads could otherwise be killed between two batches, its
+    // answers all read afterwards: then the kill would hit nothing.)
+    while ([...attempts.values()].filter((a) => a.receipt).length < 100 || inFlight < 8) {
       if (Date.now() > deadline) {
         stop = true;
         server.proc.kill('SIGKILL');
         assert.fail('the server acknowledged fewer than 100 objections in 20 s');
       }
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setImmediate(r));
     }
     server.proc.kill('SIGKILL');
+    assert.equal((await server.exited).signal, 'SIGKILL');
     stop = true;
     await Promise.all(workers);
-    assert.equal((await server.exited).signal, 'SIGKILL');
 
     const acknowledged = [...attempts].filter(([, a]) => a.receipt);
     const unanswered = [...attempts].filter(([, a]) => !a.receipt);
