@@ -1,4 +1,4 @@
-// TypeScript declarations for veto.mjs (SPEC sections 3 and 5).
+// TypeScript declarations for veto.mjs (docs/contract.md §4 and §6.2).
 
 /** A scalar in `params` and `info`. */
 export type Scalar = string | number | boolean | null;
