@@ -287,3 +287,6 @@ export async function createValidator({ruleset, locale = 'en'} = {}) {
   vetoRegistry.register(validator, {mod, handle}, validator);
   return validator;
 }
+
+/** veto's version, e.g. "0.1.0": CMakeLists.txt's, which the build writes into vetoVersion. */
+export const version = vetoVersion;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "veto/expected.h"
+#include "veto/version.h"
 
 // Marks what libveto exports: the library is built with hidden visibility.
 #if defined(__GNUC__) || defined(__clang__)
@@ -39,7 +40,8 @@
 
 namespace veto {
 
-inline constexpr std::string_view version = "0.1.0";
+// veto's version, e.g. "0.1.0"; veto/version.h has it as numbers for the preprocessor.
+inline constexpr std::string_view version = VETO_VERSION_STRING;
 
 // The limits of the contract (docs/contract.md §1.2 and §1.3), for callers that read input before
 // veto sees it (a server's body limit, a CLI's line limit) and want the same numbers.

@@ -38,6 +38,8 @@
 
 #include <stddef.h>
 
+#include "veto/version.h" /* VETO_VERSION_STRING and its numbers */
+
 /* The library is built with hidden visibility; this marks what it exports. */
 #if defined(__GNUC__) || defined(__clang__)
 #define VETO_C_API __attribute__((visibility("default")))
@@ -95,7 +97,8 @@ typedef struct veto_member {
   int kind;
 } veto_member;
 
-/* veto's version, e.g. "0.1.0": a static NUL-terminated string, never NULL, not to be freed. */
+/* veto's version, e.g. "0.1.0": a static NUL-terminated string, never NULL, not to be
+ * freed. It is the library's, where VETO_VERSION_STRING is the header's. */
 VETO_C_API const char* veto_version(void);
 
 /* A short, static, NUL-terminated name for a status, e.g. "VETO_ERROR_RULESET"; never NULL. */
