@@ -19,6 +19,7 @@ die() { echo "wasm-deps: $*" >&2; exit 1; }
 script=$(realpath "${BASH_SOURCE[0]}")
 script_dir=$(dirname "$script")
 # Not part of the cache key (below): how progress looks never changes what is built.
+# shellcheck source=lib/progress.sh
 source "$script_dir/lib/progress.sh"
 opt=${VETO_WASM_DEPS_OPT:--Oz}
 root=${VETO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veto}

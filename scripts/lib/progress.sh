@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # progress_failed and progress_done are for callers
 # Progress of a long build, on stderr, the way people expect it: which step of how many,
 # how long it took, a line every VETO_PROGRESS_INTERVAL seconds (default 30) while a step
 # runs so that it never looks hung, and when a step fails, its last lines and where the
@@ -19,7 +20,7 @@ progress_total=0
 progress_done=0
 progress_log=/dev/null
 progress_started=0
-progress_failed=
+progress_failed=''
 # How many of a failed step's last log lines are shown.
 progress_tail_lines=30
 
@@ -40,7 +41,7 @@ progress_say() { echo "$progress_name: $*" >&2; }
 # progress_init NAME TOTAL_STEPS LOG
 progress_init() {
   progress_name=$1 progress_total=$2 progress_log=$3
-  progress_done=0 progress_failed= progress_started=$SECONDS
+  progress_done=0 progress_failed='' progress_started=$SECONDS
 }
 
 # progress_step NAME COMMAND [ARGS...]
@@ -60,7 +61,7 @@ progress_step() {
     trap 'kill "$nap" 2>/dev/null; exit 0' TERM
     nap=
     while :; do
-      sleep "${VETO_PROGRESS_INTERVAL:-30}" </dev/null >/dev/null 2>&1 &
+      sleep "${VETO_PROGRESS_INTERVAL:-30}" >/dev/null 2>&1 &
       nap=$!
       wait "$nap"
       progress_say "$tag still building $name, $(progress_duration $((SECONDS - t0)))" \
