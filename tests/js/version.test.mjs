@@ -1,7 +1,7 @@
 // One version, written once (project(veto VERSION ...) in CMakeLists.txt, printed by
 // scripts/version.sh), and every place that reports it: the CLI, veto-server, the C API of
 // the shared library, the installed headers, the installed CMake package, the Wasm module's
-// JS API and the Python package's metadata.
+// JS API, the Python package's metadata and the changelog's newest entry.
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
@@ -70,6 +70,9 @@ print(lib.veto_version().decode())`, libveto]),
     'veto.mjs version': (await import(moduleUrl)).version,
     'python/pyproject.toml': readFileSync(path.join(projectRoot, 'python/pyproject.toml'), 'utf8')
         .match(/^version = "([^"]*)"$/m)?.[1],
+    // The newest version the changelog describes.
+    'CHANGELOG.md': readFileSync(path.join(projectRoot, 'CHANGELOG.md'), 'utf8')
+        .match(/^## \[(\d[^\]]*)\]/m)?.[1],
   };
   const want = Object.fromEntries(Object.keys(reported).map((k) => [k, k.endsWith('--version') ?
       `${k.split(' ')[0]} ${expected}` : expected]));
