@@ -75,7 +75,12 @@ passed=$((passed + fuzz_ok)) failed=$((failed + fuzz_bad))
 grep '^fuzz ' "$logs/fuzz.log" >&2
 
 step "WebAssembly dependencies (cached) and module"
-scripts/build-wasm.sh "$root/build/wasm" veto-icu-probe >"$logs/build-wasm.log" 2>&1 ||
+# The dependencies' progress goes to the terminal: their first build takes ~20 minutes.
+# VETO_WASM_DEPS names a prefix to use instead, as for scripts/build-wasm.sh.
+wasm_deps=${VETO_WASM_DEPS:-$(scripts/wasm-deps.sh | tail -n1)} ||
+  die "Wasm dependencies failed (see above)"
+VETO_WASM_DEPS=$wasm_deps scripts/build-wasm.sh "$root/build/wasm" veto-icu-probe \
+  >"$logs/build-wasm.log" 2>&1 ||
   { tail -n 30 "$logs/build-wasm.log" >&2; die "Wasm build failed"; }
 
 # node --test: counts from its TAP summary lines "# pass N" and "# fail N".

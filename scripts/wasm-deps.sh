@@ -7,8 +7,9 @@
 #
 #   prefix=$(scripts/wasm-deps.sh | tail -n1)
 #
-# Progress goes to stderr, build chatter to a log under the cache root; the only line on
-# stdout is the prefix. Env: VETO_WASM_DEPS_OPT (default -Oz), VETO_CACHE (cache root).
+# Progress goes to stderr (scripts/lib/progress.sh: step n of 6, elapsed time, a line every
+# 30 s while a step runs, a failed step's last lines), build chatter to a log under the
+# cache root; the only line on stdout is the prefix. Env: VETO_WASM_DEPS_OPT (default -Oz), VETO_CACHE (cache root).
 # Needs what scripts/setup-system.sh installs (emscripten, icu-devtools, protobuf-compiler,
 # dpkg-dev, deb-src lists); runs as root or as a user who may run `apt-get source`.
 set -euo pipefail
@@ -17,6 +18,9 @@ die() { echo "wasm-deps: $*" >&2; exit 1; }
 
 script=$(realpath "${BASH_SOURCE[0]}")
 script_dir=$(dirname "$script")
+# Not part of the cache key (below): how progress looks never changes what is built.
+# shellcheck source=lib/progress.sh
+source "$script_dir/lib/progress.sh"
 opt=${VETO_WASM_DEPS_OPT:--Oz}
 root=${VETO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/veto}
 export NODE_PATH=/usr/share/nodejs # emcc's JS optimizer needs Debian's acorn
@@ -90,21 +94,12 @@ log=$root/wasm-deps-$key.log
 on_exit() {
   local rc=$?
   if [ "$rc" -ne 0 ]; then
-    tail -n 40 "$log" >&2
+    # A failed step has shown its own last lines (progress_step); anything else, the log's.
+    [ -n "$progress_failed" ] || tail -n 40 "$log" >&2
     echo "wasm-deps: FAILED (exit $rc). Log: $log  Build tree kept: $work" >&2
   fi
 }
 trap on_exit EXIT
-
-# run_stage NAME FUNCTION: runs FUNCTION in a subshell with its output in the log and reports
-# how long it took.
-run_stage() {
-  local name=$1 t0=$SECONDS
-  echo "wasm-deps: $name ..." >&2
-  echo "===== $name" >>"$log"
-  ("$2") >>"$log" 2>&1
-  echo "wasm-deps: $name done in $((SECONDS - t0)) s" >&2
-}
 
 # UCONFIG_NO_SERVICE: no registration of custom break iterators and the like (veto registers
 # none); ICU then builds iterators from its data directly, with the same results, and the
@@ -244,16 +239,17 @@ finish() {
 }
 
 t_start=$SECONDS
-echo "wasm-deps: building $prefix (log: $log)" >&2
-run_stage "fetch sources" fetch_sources
-run_stage "ICU" build_icu
-run_stage "Abseil" build_abseil
-run_stage "protobuf-lite" build_protobuf
-run_stage "libphonenumber" build_libphonenumber
-run_stage "finish" finish
+echo "wasm-deps: building $prefix once, in 6 steps (about 20 minutes on 2 cores; log: $log)" >&2
+progress_init wasm-deps 6 "$log"
+progress_step "fetch sources" fetch_sources
+progress_step "ICU" build_icu
+progress_step "Abseil" build_abseil
+progress_step "protobuf-lite" build_protobuf
+progress_step "libphonenumber" build_libphonenumber
+progress_step "finish" finish
 
 mv "$stage" "$prefix"
 date -u +%FT%TZ >"$stamp" # written last: only a complete prefix has it
 rm -rf "$work"
-echo "wasm-deps: built $prefix in $((SECONDS - t_start)) s" >&2
+echo "wasm-deps: built $prefix in $(progress_duration $((SECONDS - t_start)))" >&2
 echo "$prefix"

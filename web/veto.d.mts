@@ -1,4 +1,4 @@
-// TypeScript declarations for veto.mjs (SPEC sections 3 and 5).
+// TypeScript declarations for veto.mjs (docs/contract.md §4 and §6.2).
 
 /** A scalar in `params` and `info`. */
 export type Scalar = string | number | boolean | null;
@@ -89,3 +89,6 @@ export interface ValidatorOptions {
 
 /** Loads the module once and a ruleset; rejects with the loader's message for a bad ruleset. */
 export function createValidator(options?: ValidatorOptions): Promise<Validator>;
+
+/** veto's version, e.g. "0.1.0" (the same as `veto --version` and the C++ header's). */
+export const version: string;
