@@ -1,7 +1,7 @@
 // The JavaScript stack a web developer would otherwise assemble for veto's form, with the
 // default ruleset's rules as far as these libraries go:
-//   email    validator.js isEmail (options matching SPEC's defaults) + the special-use check;
-//   country  i18n-iso-countries with the 26 locales of SPEC section 6 registered: codes
+//   email    validator.js isEmail (options matching the defaults of docs/contract.md §5.2) + the special-use check;
+//   country  i18n-iso-countries with the 26 locales of docs/contract.md §7.1 registered: codes
 //            (alpha-2, alpha-3, numeric) and standard names in any of them -> alpha-2, then
 //            the eligible list;
 //   phone    libphonenumber-js with `max` metadata: parse (default region = the country),
@@ -49,7 +49,7 @@ import sv from 'i18n-iso-countries/langs/sv.json' with {type: 'json'};
 export const locales = [bg, cs, da, de, el, en, es, et, fi, fr, ga, hr, hu, is, it, lt, lv, mt, nb, nl, pl,
                         pt, ro, sk, sl, sv];
 
-// The default ruleset's options (src/data/ruleset.json and SPEC section 4's defaults).
+// The default ruleset's options (src/data/ruleset.json and the defaults of docs/contract.md §5.2).
 const specialUse = ['arpa', 'invalid', 'local', 'localhost', 'onion', 'test'];
 const eligible = new Set(('AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE ' +
                           'AX GF GP MQ RE YT MF IS LI NO GB').split(' '));
@@ -61,12 +61,12 @@ const textRules = {
 const phoneReasons = {NOT_A_NUMBER: 'not_a_number', INVALID_COUNTRY: 'invalid_country_code',
                       TOO_SHORT: 'too_short', TOO_LONG: 'too_long'};
 const isEmailOptions = {
-  allow_utf8_local_part: true,   // SPEC: allow_smtputf8 defaults to true
+  allow_utf8_local_part: true,   // docs/contract.md §5.2: allow_smtputf8 defaults to true
   require_tld: true, allow_ip_domain: false, allow_display_name: false, allow_underscores: false,
   domain_specific_validation: false, ignore_max_length: false,
 };
 
-// A country name's key, as close to SPEC's (NFKC_Casefold, NFD, no nonspacing marks) as
+// A country name's key, as close to docs/contract.md §2.2 rule 1's (NFKC_Casefold, NFD, no nonspacing marks) as
 // plain JS gets.
 const nameKey = (text) => text.normalize('NFKC').toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '');
 
@@ -100,7 +100,7 @@ function utf8Length(text) {
   return n;
 }
 
-// Field hygiene (SPEC section 1): absent, type, too_long, encoding; else the string.
+// Field hygiene (docs/contract.md §1.3): absent, type, too_long, encoding; else the string.
 function hygiene(value, required) {
   if (value === undefined || value === null) return required ? fail('required') : absent;
   if (typeof value !== 'string') return fail('type');

@@ -481,7 +481,7 @@ ${totalValidations.toLocaleString('en')} validations (corpus forms, alternating 
 
 ### Scaling: one field of 1 KB, 10 KB and 64 KB (CPU µs per field; µs per KB in brackets)
 
-SPEC caps an address at 254 octets, so a 1-64 KB email is measured for what the rules do with
+The contract caps an address at 254 octets (docs/contract.md §2.1 rule 13), so a 1-64 KB email is measured for what the rules do with
 it: rejecting it (after trimming, splitting, UTS #46 on the domain). Every field is alone in a
 form of the default ruleset; native times \`validate_json\` + \`to_json\` of that form, Wasm and the JS
 stack validate the form object (the JS stack only that field). The last column: time per KB at

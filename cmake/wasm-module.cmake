@@ -10,6 +10,10 @@ set(VETO_WASM_EXPORTS
   _veto_validate_members _veto_validate_field _veto_countries _veto_warm_up _veto_free
   _veto_wasm_scratch)
 list(JOIN VETO_WASM_EXPORTS "," VETO_WASM_EXPORT_LIST)
+# The version web/veto-api.js exports, from project() in CMakeLists.txt.
+set(VETO_VERSION_JS ${PROJECT_BINARY_DIR}/generated/veto-version.js)
+file(CONFIGURE OUTPUT ${VETO_VERSION_JS}
+  CONTENT "// Generated from CMakeLists.txt's project(veto VERSION ...).\nconst vetoVersion = '${PROJECT_VERSION}';\n")
 target_link_options(veto-wasm PRIVATE
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createVetoModule
   -sEXPORTED_FUNCTIONS=${VETO_WASM_EXPORT_LIST}
@@ -35,9 +39,11 @@ target_link_options(veto-wasm PRIVATE
   # brotli, and per-form speed is unchanged (bench/README.md).
   -sBINARYEN_EXTRA_PASSES=--one-caller-inline-max-function-size=50
   --extern-pre-js ${PROJECT_SOURCE_DIR}/web/node-shim.js
+  # SHELL: keeps CMake from dropping a repeated option as a duplicate.
+  "SHELL:--extern-pre-js ${VETO_VERSION_JS}"
   --extern-post-js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
 set_property(TARGET veto-wasm APPEND PROPERTY LINK_DEPENDS
-  ${PROJECT_SOURCE_DIR}/web/node-shim.js ${PROJECT_SOURCE_DIR}/web/veto-api.js)
+  ${PROJECT_SOURCE_DIR}/web/node-shim.js ${VETO_VERSION_JS} ${PROJECT_SOURCE_DIR}/web/veto-api.js)
 # veto.mjs minified by esbuild (scripts/setup-node.sh installs it): Emscripten leaves the
 # --extern-post-js API and the glue's names as written, 26 KB; minified, 13 KB (-3 KB brotli).
 # veto.wasm.br and veto.mjs.br: brotli at its best quality takes seconds for the module, so

@@ -1,6 +1,6 @@
 // veto's JavaScript API, appended to the Emscripten module (--extern-post-js) so that
 // veto.mjs is ONE ES module, with veto.wasm beside it, for browsers and Node alike.
-// SPEC section 5; the types are in veto.d.mts.
+// docs/contract.md §6.2; the types are in veto.d.mts.
 
 const vetoEncoder = new TextEncoder();
 const vetoDecoder = new TextDecoder();
@@ -210,7 +210,7 @@ class VetoValidator {
     this.ruleset = JSON.parse(rulesetJson);
   }
 
-  /** Validates a form object; gives the result object of SPEC section 3. */
+  /** Validates a form object; gives the result object of docs/contract.md §4. */
   validate(form) {
     if (form === null || typeof form !== 'object' || Array.isArray(form)) {
       return JSON.parse(this.validateJson(JSON.stringify(form) ?? ''));
@@ -388,3 +388,6 @@ export async function createValidator({ruleset, locale = 'en', wasm} = {}) {
   vetoRegistry.register(validator, {mod, handle}, validator);
   return validator;
 }
+
+/** veto's version, e.g. "0.1.0": CMakeLists.txt's, which the build writes into vetoVersion. */
+export const version = vetoVersion;

@@ -1,4 +1,4 @@
-// TypeScript declarations for veto.mjs (SPEC sections 3 and 5).
+// TypeScript declarations for veto.mjs (docs/contract.md §4 and §6.2).
 
 /** A scalar in `params` and `info`. */
 export type Scalar = string | number | boolean | null;
@@ -104,3 +104,6 @@ export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView
  * error) for a failed load, after which the next call tries again.
  */
 export function createValidator(options?: ValidatorOptions): Promise<Validator>;
+
+/** veto's version, e.g. "0.1.0" (the same as `veto --version` and the C++ header's). */
+export const version: string;

@@ -2,7 +2,7 @@
 //
 // One C++ core, compiled natively (this header, the library `veto::veto`) and to
 // WebAssembly (web/). Both builds give byte-identical results for the same input.
-// The contract is SPEC.md: fields, rules, stable error codes and the result JSON.
+// The contract is docs/contract.md: fields, rules, stable error codes and the result JSON.
 //
 //   #include <veto/veto.h>
 //
@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "veto/expected.h"
+#include "veto/version.h"
 
 // Marks what libveto exports: the library is built with hidden visibility.
 #if defined(__GNUC__) || defined(__clang__)
@@ -39,9 +40,10 @@
 
 namespace veto {
 
-inline constexpr std::string_view version = "0.1.0";
+// veto's version, e.g. "0.1.0"; veto/version.h has it as numbers for the preprocessor.
+inline constexpr std::string_view version = VETO_VERSION_STRING;
 
-// The limits of the contract (docs: SPEC section 1), for callers that read input before
+// The limits of the contract (docs/contract.md §1.2 and §1.3), for callers that read input before
 // veto sees it (a server's body limit, a CLI's line limit) and want the same numbers.
 inline constexpr std::size_t max_document_bytes = 1024 * 1024;  // one JSON document
 inline constexpr std::size_t max_field_bytes = 64 * 1024;       // one member's string
@@ -74,7 +76,7 @@ struct field_result {
   named_scalars info;
 };
 
-// The verdict on a whole form (SPEC section 3).
+// The verdict on a whole form (docs/contract.md §4).
 struct result {
   bool valid = false;
   std::string ruleset_id;
@@ -103,7 +105,7 @@ struct country_entry {
   bool eligible = false;
 };
 
-// The kinds of field a ruleset can have (SPEC section 2).
+// The kinds of field a ruleset can have (docs/contract.md §2).
 enum class field_kind : std::uint8_t { email, country, phone, text };
 
 // One field of a ruleset, as a page or a server needs to know it.
@@ -118,7 +120,7 @@ struct field_description {
 // or assigned to.
 class VETO_API validator {
  public:
-  // Loads a ruleset (SPEC section 4) from JSON text: a validator, or a message naming the
+  // Loads a ruleset (docs/contract.md §5) from JSON text: a validator, or a message naming the
   // bad place, e.g. "fields[0].min_graphemes: must be ...".
   static expected<validator> from_ruleset(std::string_view ruleset_json);
   // The ruleset that ships with veto (`ai-training-objection`, version 1). It fails only
@@ -128,7 +130,7 @@ class VETO_API validator {
   static std::string_view default_ruleset_json() noexcept;
 
   // Validates one JSON document (one CLI line, without its line end). `locale` is a
-  // BCP 47 tag, negotiated as SPEC section 6 says.
+  // BCP 47 tag, negotiated as docs/contract.md §7.3 says.
   result validate_json(std::string_view document, std::string_view locale = "en") const;
   // Validates members handed over one by one (the path the JS `validate(form)` takes).
   // Document checks do not apply; field hygiene and rules do.
@@ -142,7 +144,7 @@ class VETO_API validator {
   // locale expect (ICU's collation order, precomputed), flagged eligible by the ruleset's
   // first country field (none eligible without one).
   std::vector<country_entry> countries(std::string_view locale = "en") const;
-  // The locale whose messages a result for `locale` carries (SPEC section 6: the exact tag,
+  // The locale whose messages a result for `locale` carries (docs/contract.md §7.3: the exact tag,
   // then its language, then "en"), e.g. "de" for "de-AT": what a page is rendered in.
   std::string message_locale(std::string_view locale) const;
 
@@ -168,7 +170,7 @@ class VETO_API validator {
 VETO_API void warm_up();
 
 // JSON, compact, keys in the contract's order, no trailing newline, the same bytes in both
-// builds: a result as SPEC section 3 gives it (one CLI output line);
+// builds: a result as docs/contract.md §4 gives it (one CLI output line);
 VETO_API std::string to_json(const result& verdict);
 // one field result as the object it is inside `fields` of a result;
 VETO_API std::string to_json(const field_result& field);

@@ -38,6 +38,8 @@
 
 #include <stddef.h>
 
+#include "veto/version.h" /* VETO_VERSION_STRING and its numbers */
+
 /* The library is built with hidden visibility; this marks what it exports. */
 #if defined(__GNUC__) || defined(__clang__)
 #define VETO_C_API __attribute__((visibility("default")))
@@ -95,7 +97,8 @@ typedef struct veto_member {
   int kind;
 } veto_member;
 
-/* veto's version, e.g. "0.1.0": a static NUL-terminated string, never NULL, not to be freed. */
+/* veto's version, e.g. "0.1.0": a static NUL-terminated string, never NULL, not to be
+ * freed. It is the library's, where VETO_VERSION_STRING is the header's. */
 VETO_C_API const char* veto_version(void);
 
 /* A short, static, NUL-terminated name for a status, e.g. "VETO_ERROR_RULESET"; never NULL. */
@@ -111,7 +114,7 @@ VETO_C_API void veto_free(void* data);
  * (VETO_ERROR_INTERNAL). */
 VETO_C_API veto_status veto_create_default(veto_validator** out);
 
-/* Loads a ruleset (SPEC section 4) from JSON text and stores the validator in `*out`
+/* Loads a ruleset (docs/contract.md §5) from JSON text and stores the validator in `*out`
  * (`*out` is NULL on failure). Destroy it with veto_destroy. Thread-safe.
  * VETO_ERROR_RULESET when the ruleset is bad: then `*message` (if `message` is not NULL)
  * holds the loader's message, e.g. "fields[0].min_graphemes: must be ...", to veto_free;
@@ -123,8 +126,8 @@ VETO_C_API veto_status veto_create(const char* ruleset_json, size_t ruleset_leng
 VETO_C_API void veto_destroy(veto_validator* validator);
 
 /* Validates one JSON document (one CLI line, without its line end) and gives the result as
- * compact JSON (SPEC section 3), byte-identical to the CLI's line for the same input.
- * `locale` is a BCP 47 tag, negotiated as SPEC section 6 says (empty: "en"). */
+ * compact JSON (docs/contract.md §4), byte-identical to the CLI's line for the same input.
+ * `locale` is a BCP 47 tag, negotiated as docs/contract.md §7.3 says (empty: "en"). */
 VETO_C_API veto_status veto_validate_json(const veto_validator* validator, const char* document,
                                           size_t document_length, const char* locale,
                                           size_t locale_length, veto_string* result);

@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
     std::fputs(usage_text, stdout);
     return 0;
   }
+  if (parsed->version) {
+    std::printf("veto-server %s\n", VETO_VERSION_STRING);
+    return 0;
+  }
   const options& o = *parsed;
 
   // SIGTERM and SIGINT are taken by a thread of their own (sigwait), so every other thread,

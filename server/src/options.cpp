@@ -38,6 +38,7 @@ const char* const usage_text =
     "  --retention-days N     erase objections N days after they were closed (at start-up\n"
     "                         and hourly); 0 = keep (default)\n"
     "  --help                 this text\n"
+    "  --version              veto-server's version\n"
     "\n"
     "       veto-server admin COMMAND ...   the admin tasks without HTTP (veto-server admin help)\n";
 
@@ -88,6 +89,10 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
     const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h") {
       o.help = true;
+      continue;
+    }
+    if (arg == "--version") {
+      o.version = true;
       continue;
     }
     if (i + 1 >= args.size()) {

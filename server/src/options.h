@@ -28,6 +28,7 @@ struct options {
   std::string admin_tokens;              // the tokens file; required with --admin-listen
   int retention_days = 0;                // erase objections closed this long ago; 0: never
   bool help = false;
+  bool version = false;  // --version: print "veto-server VERSION" and stop
 };
 
 // The options, or a message naming the bad one: "--threads: expected 1 to 1024".

@@ -30,9 +30,9 @@ std::string percent_decode(std::string_view text);
 // A submission of the objection page without JavaScript. `locale` and `idempotency_key`
 // are controls of the page, not fields of the form: they are taken out (the first of each
 // counts). Every other pair becomes a string member in body order, repeated names and
-// empty values included: the validator treats an empty or blank value as absent (SPEC
-// section 1), so an empty optional `phone` input means "not given", and a repeated name is
-// `form.duplicate_field` exactly as in a JSON document.
+// empty values included: the validator treats an empty or blank value as absent
+// (docs/contract.md §1.3), so an empty optional `phone` input means "not given", and a
+// repeated name is `form.duplicate_field` exactly as in a JSON document.
 struct page_submission {
   veto::form members;
   std::string locale;                          // empty when the body has none

@@ -87,10 +87,7 @@ veto_status from_locale(const veto_validator* validator, const char* locale,
 
 extern "C" {
 
-const char* veto_version(void) {
-  static const std::string text(veto::version);
-  return text.c_str();
-}
+const char* veto_version(void) { return VETO_VERSION_STRING; }
 
 const char* veto_status_name(veto_status status) {
   switch (status) {

@@ -1,5 +1,5 @@
 // veto: the command-line front end. Reads forms, one JSON text a line, and writes one
-// compact result a line (SPEC section 5). All I/O of the project lives here and in web/.
+// compact result a line (docs/contract.md §6.1). All I/O of the project lives here and in web/.
 #include <cerrno>
 #include <cstdio>
 #include <cstring>

@@ -35,7 +35,7 @@ struct country_alias {
 
 #include "country_data.inc"
 
-// SPEC section 6: the 26 message locales, each with a name for every country.
+// docs/contract.md §7.1: the 26 message locales, each with a name for every country.
 static_assert(country_locale_count == 26);
 
 // The name of `country` in the locale at `column` of country_locales.

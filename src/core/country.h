@@ -1,10 +1,10 @@
-// The country field (SPEC section 2, country): ISO 3166-1 codes, the codes ICU resolves to
+// The country field (docs/contract.md §2.2): ISO 3166-1 codes, the codes ICU resolves to
 // a country (UK, FX, DDR) and the countries' standard names in the 26 message locales, then
 // the ruleset's list of eligible countries. The facts come from ICU 72.1's region and locale
 // data through a generated table (country_data.inc, see tools/gen-countries), so the
 // WebAssembly module needs none of ICU's region bundles or collation data.
 //
-// Where SPEC is silent:
+// Decisions, written into docs/contract.md §2.2:
 // - Rule 1 goes by shape alone: "Cad" is read as an alpha-3 code (none, so unknown) although
 //   "Čad" is a name of Chad; "USA" is the alpha-3 code of the United States.
 // - A name is ambiguous when its key belongs to two countries in any of the 26 locales

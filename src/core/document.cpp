@@ -76,7 +76,7 @@ expected<form, document_error> parse_document(std::string_view line) {
   // JSON allows no raw NUL anywhere, but nlohmann's lexer takes one as the end of input and
   // would accept `{}\0` followed by anything: refuse it here instead.
   if (line.find('\0') != std::string_view::npos) return failed("form.json");
-  // nlohmann's lexer skips exactly one byte order mark at the start, as SPEC asks.
+  // nlohmann's lexer skips exactly one byte order mark at the start, as docs/contract.md §1.2 asks.
   member_collector collector;
   const bool well_formed = json::sax_parse(line.begin(), line.end(), &collector,
                                            json::input_format_t::json, /*strict=*/true);

@@ -1,4 +1,4 @@
-// Document hygiene (SPEC section 1): one line of input becomes the form's top-level
+// Document hygiene (docs/contract.md §1.2): one line of input becomes the form's top-level
 // members, or a form error. Streams through the JSON with a SAX handler, so no DOM is
 // built: any nesting depth costs a bit per level, and only top-level strings are kept.
 #ifndef VETO_CORE_DOCUMENT_H

@@ -1,4 +1,4 @@
-// The email field (SPEC section 2, email): syntax of the local part, the domain through
+// The email field (docs/contract.md §2.1): syntax of the local part, the domain through
 // ICU's UTS #46, then the warnings for look-alike and mistyped domains.
 #ifndef VETO_CORE_EMAIL_H
 #define VETO_CORE_EMAIL_H

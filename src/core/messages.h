@@ -34,7 +34,7 @@ class message_catalog {
   message_catalog();
   ~message_catalog();
 
-  // SPEC section 6: the exact tag, then its language, then "en" ("no" and "nn" read "nb").
+  // docs/contract.md §7.3: the exact tag, then its language, then "en" ("no" and "nn" read "nb").
   std::string_view negotiate(std::string_view tag) const;
 
   // The message for `code` in `locale` (already negotiated). Falls back to English, then

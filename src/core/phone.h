@@ -1,4 +1,4 @@
-// The phone field (SPEC section 2, phone): libphonenumber parses the number with the
+// The phone field (docs/contract.md §2.3): libphonenumber parses the number with the
 // country of residence as default region, checks it, and formats it.
 #ifndef VETO_CORE_PHONE_H
 #define VETO_CORE_PHONE_H
@@ -11,7 +11,7 @@
 
 namespace veto {
 
-// SPEC section 2, phone rule 2: libphonenumber's PhoneNumberType names in lower-case snake
+// docs/contract.md §2.3 rule 2: libphonenumber's PhoneNumberType names in lower-case snake
 // case, indexed by the enum's value (FIXED_LINE = 0 ... UNKNOWN = 11).
 inline constexpr std::array<std::string_view, 12> phone_type_tokens = {
     "fixed_line",  "mobile", "fixed_line_or_mobile", "toll_free", "premium_rate",

@@ -1,4 +1,4 @@
-// SPEC section 3: the result as compact JSON, keys in the contract's order.
+// docs/contract.md §4: the result as compact JSON, keys in the contract's order.
 #include "json_writer.h"
 #include "veto/veto.h"
 

@@ -13,7 +13,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// SPEC section 2, email rule 12 and the warning `email.typo`.
+// docs/contract.md §2.1 rule 12 and the warning `email.typo` (§2.1.2).
 const std::vector<std::string> default_special_use_domains = {"arpa",      "invalid", "local",
                                                               "localhost", "onion",   "test"};
 const std::vector<std::string> default_popular_domains = {
@@ -27,14 +27,14 @@ const std::vector<std::string> default_popular_domains = {
     "telenet.be", "skynet.be",      "telia.com",   "btinternet.com", "sky.com",
     "mail.com"};
 
-// SPEC section 2, country rule 3: the GDPR's territory (the EU's members, then the EU regions
+// docs/contract.md §2.2 rule 3: the GDPR's territory (the EU's members, then the EU regions
 // with codes of their own), the EEA's other members, and the UK GDPR's.
 const std::vector<std::string> default_eligible_countries = {
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU",
     "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES",
     "SE", "AX", "GF", "GP", "MQ", "RE", "YT", "MF", "IS", "LI", "NO", "GB"};
 
-// SPEC section 2, phone rule 2: the types accepted unless the ruleset says otherwise.
+// docs/contract.md §2.3 rule 2: the types accepted unless the ruleset says otherwise.
 const std::vector<std::string> default_phone_types = {
     "fixed_line", "mobile", "fixed_line_or_mobile", "voip", "personal_number"};
 
@@ -173,7 +173,7 @@ const char* kind_name(field_kind kind) {
 // A text field may hold 64 KiB, so no limit above that many clusters or words can bind.
 constexpr std::int64_t max_text_count = 65536;
 
-// A field of `kind` with every option at its default (SPEC section 4): the loader reads a
+// A field of `kind` with every option at its default (docs/contract.md §5.2): the loader reads a
 // field's options over these, and default_ruleset starts from them.
 field_spec default_field(std::string name, field_kind kind) {
   field_spec field;

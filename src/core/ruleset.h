@@ -1,4 +1,4 @@
-// The ruleset (SPEC section 4): which fields a form has and the options of their rules.
+// The ruleset (docs/contract.md §5): which fields a form has and the options of their rules.
 // Loaded once, checked strictly (unknown kinds or options, wrong types and impossible
 // limits are refused with a message naming the place), then read-only.
 #ifndef VETO_CORE_RULESET_H

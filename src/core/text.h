@@ -1,4 +1,4 @@
-// The free-text fields (SPEC section 2, text): line ends and NFC, forbidden characters,
+// The free-text fields (docs/contract.md §2.4): line ends and NFC, forbidden characters,
 // length in extended grapheme clusters, words counted so that ICU's dictionaries never
 // change the count, and a check that the text is more than a few repeated characters.
 #ifndef VETO_CORE_TEXT_H

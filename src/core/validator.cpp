@@ -60,7 +60,7 @@ const form_member* find(const form& members, std::string_view name) {
   return nullptr;
 }
 
-// Field hygiene (SPEC section 1) of one member: its trimmed text, or nothing with the
+// Field hygiene (docs/contract.md §1.3) of one member: its trimmed text, or nothing with the
 // reason in `field` (an error), or nothing and no error for an absent member.
 std::optional<std::string_view> hygienic_text(const form_member* member, field_result& field) {
   if (!member || member->type == form_member::kind::null) return std::nullopt;

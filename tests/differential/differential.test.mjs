@@ -1,5 +1,5 @@
 // The same lines through the native CLI and through the Wasm module's validateJson must
-// give byte-identical results, line for line (SPEC: both builds agree), in every locale.
+// give byte-identical results, line for line (docs/contract.md: both builds agree), in every locale.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';

@@ -3,13 +3,21 @@
 # with CMake's find_package(veto) and with pkg-config: the C++ program of consumer/ (both
 # builds must run and agree) and the C program of tests/capi, compiled as C99 with
 # -pedantic -Werror. Checks that the shared library has its SONAME and exports only the
-# public C and C++ symbols.
+# public C and C++ symbols, and that LICENSE, THIRD_PARTY_NOTICES.md and LICENSES/ are
+# installed in share/doc/veto.
 #   check.sh BUILD_DIR CONSUMER_DIR VERSION
 set -euo pipefail
 build_dir=$1 consumer=$2 version=$3
 prefix=$(mktemp -d) work=$(mktemp -d)
 trap 'rm -rf "$prefix" "$work"' EXIT
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
+# The license, the third-party notices and every license text, as in the source tree.
+source_root=$(cd "$consumer/../../.." && pwd)
+docs=$prefix/share/doc/veto
+diff -r "$source_root/LICENSES" "$docs/LICENSES" || { echo "LICENSES/ not installed as in the source"; exit 1; }
+for f in LICENSE THIRD_PARTY_NOTICES.md; do
+  cmp "$source_root/$f" "$docs/$f" || { echo "$f not installed in share/doc/veto"; exit 1; }
+done
 lib=$(find "$prefix" -name 'libveto.so.0' | head -n1)
 if [ -n "$lib" ]; then
   readelf -d "$lib" | grep -q 'Library soname: \[libveto.so.0\]' || { echo "no SONAME libveto.so.0"; exit 1; }

@@ -1,4 +1,4 @@
-// The JS API of the Wasm module (SPEC section 5), under Node's test runner.
+// The JS API of the Wasm module (docs/contract.md §6.2), under Node's test runner.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 

@@ -1,4 +1,4 @@
-// The CLI `veto validate` (SPEC section 5): one result line per form line, exit codes.
+// The CLI `veto validate` (docs/contract.md §6.1): one result line per form line, exit codes.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';

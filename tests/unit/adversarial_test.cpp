@@ -59,8 +59,9 @@ TEST(adversarial, email_floods_get_clear_answers) {
             (codes{"email.domain_too_long"}));
   EXPECT_EQ(codes_of("email", "a@" + flood("xn--mnchen-3ya\u3002", 64) + "de"),
             (codes{"email.domain_too_long"}));
-  // 127 labels in 253 octets: the longest domain there is passes rule 10 (the address,
-  // 255 octets with "a@", is then over rule 13's limit); 128 labels do not.
+  // 127 labels in 253 octets: the longest domain there is passes email rule 10 (the
+  // address, 255 octets with "a@", is then over rule 13's limit: docs/contract.md §2.1);
+  // 128 labels do not.
   std::string labels_127;
   for (int i = 0; i < 126; ++i) labels_127 += "a.";
   EXPECT_EQ(codes_of("email", "a@" + labels_127 + "a"), (codes{"email.too_long"}));

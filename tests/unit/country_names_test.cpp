@@ -1,5 +1,5 @@
 // Every country name of every locale, typed back into a country field, against an oracle
-// that keys names the way SPEC section 3 says (NFKC_Casefold, then NFD without nonspacing
+// that keys names the way docs/contract.md §2.2 rule 1 says (NFKC_Casefold, then NFD without nonspacing
 // marks) with ICU directly: a name resolves to its country unless its key is also another
 // country's name, and its upper-case and decomposed spellings resolve the same.
 #include <gtest/gtest.h>
@@ -77,8 +77,9 @@ TEST(country_names, every_name_of_every_locale_resolves_unless_its_key_is_shared
   }
   ASSERT_GT(country_of_name.size(), 3000u);
 
-  // Rule 1 reads two or three ASCII letters as a code, so the names "Man" and "Tai" are
-  // looked up as alpha-3 codes (and are none): they say nothing about name keys.
+  // Country rule 1 (docs/contract.md §2.2) reads two or three ASCII letters as a code, so
+  // the names "Man" and "Tai" are looked up as alpha-3 codes (and are none): they say
+  // nothing about name keys.
   const auto reads_as_code = [](const std::string& key) {
     return (key.size() == 2 || key.size() == 3) &&
            key.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos;

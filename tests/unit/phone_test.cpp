@@ -17,7 +17,7 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 using json = nlohmann::json;
 
-// SPEC section 2, phone rule 2: libphonenumber's type names in lower-case snake case.
+// docs/contract.md §2.3 rule 2: libphonenumber's type names in lower-case snake case.
 const std::pair<PhoneNumberUtil::PhoneNumberType, const char*> types[] = {
     {PhoneNumberUtil::FIXED_LINE, "fixed_line"},
     {PhoneNumberUtil::MOBILE, "mobile"},

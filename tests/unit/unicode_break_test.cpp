@@ -139,7 +139,7 @@ bool is_letter_or_number(char32_t cp) {
   return (U_GET_GC_MASK(static_cast<UChar32>(cp)) & (U_GC_L_MASK | U_GC_N_MASK)) != 0;
 }
 
-// SPEC's word count, from Unicode's word segments (the test file) and grapheme clusters.
+// The word count of docs/contract.md §2.4 rule 4, from Unicode's word segments (the test file) and grapheme clusters.
 std::int64_t expected_words(const break_case& c) {
   // Grapheme cluster starts, in code points, from ICU (checked against Unicode above).
   UErrorCode status = U_ZERO_ERROR;

@@ -5,7 +5,7 @@
 //   gen-countries OUTPUT_FILE
 //
 // For every ISO 3166-1 assigned country (ICU's territories less the ones that are not
-// ISO countries, SPEC section 2 country rule 2): alpha-2, alpha-3, numeric code and the
+// ISO countries, docs/contract.md §2.2 rule 2): alpha-2, alpha-3, numeric code and the
 // standard display name in each of the 26 message locales; the codes ICU resolves to one
 // such country without being one of its own (UK, FX, DDR); and each locale's order of the
 // countries by that locale's collator, for country lists shown to people.
@@ -76,7 +76,8 @@ bool is_digits(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// The shapes the field reads as codes (rule 1): two letters, three letters, three digits.
+// The shapes the field reads as codes (docs/contract.md §2.2 rule 1): two letters, three
+// letters, three digits.
 bool is_code_shape(const std::string& code) {
   return (code.size() == 2 && is_upper_letters(code)) ||
          (code.size() == 3 && (is_upper_letters(code) || is_digits(code)));
@@ -260,12 +261,12 @@ std::vector<std::size_t> collation_order(const std::vector<country>& countries,
   return order;
 }
 
-// The name key (SPEC section 3: NFKC_Casefold, then NFD without its nonspacing marks) of
-// each non-ASCII code point of the names, for country.cpp's table_name_key, which makes a
-// name's key from its code points' keys without calling ICU. That is exact when every
-// combining mark a code point brings is nonspacing (the marks are dropped, so their order
-// does not matter); a code point that brings another mark is left out, and its names take
-// ICU's whole way at run time (none in CLDR 42's names).
+// The name key (docs/contract.md §2.2 rule 1: NFKC_Casefold, then NFD without its
+// nonspacing marks) of each non-ASCII code point of the names, for country.cpp's
+// table_name_key, which makes a name's key from its code points' keys without calling ICU.
+// That is exact when every combining mark a code point brings is nonspacing (the marks are
+// dropped, so their order does not matter); a code point that brings another mark is left
+// out, and its names take ICU's whole way at run time (none in CLDR 42's names).
 std::map<UChar32, std::string> key_pieces(const std::vector<country>& countries) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
@@ -331,7 +332,7 @@ std::string render(const std::vector<country>& countries,
       << "// clang-format off\n\n";
   out << "inline constexpr std::size_t country_locale_count = " << locales.size() << ";\n";
   out << "inline constexpr std::size_t country_count = " << countries.size() << ";\n\n";
-  out << "// SPEC section 6's locales; country_record::names and country_order follow them.\n";
+  out << "// The locales of docs/contract.md §7.1; country_record::names and country_order follow them.\n";
   out << "constexpr std::string_view country_locales[country_locale_count] = {";
   for (std::size_t i = 0; i < locales.size(); ++i) {
     out << (i % 13 == 0 ? "\n    " : " ") << literal(locales[i]) << ",";

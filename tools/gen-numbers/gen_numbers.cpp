@@ -33,7 +33,7 @@ namespace {
 using table_text::literal;
 using table_text::utf8;
 
-// SPEC section 6: the message locales (the catalogs of src/data/messages/).
+// docs/contract.md §7.1: the message locales (the catalogs of src/data/messages/).
 const std::vector<std::string> locales = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi",
                                           "fr", "ga", "hr", "hu", "is", "it", "lt", "lv", "mt",
                                           "nb", "nl", "pl", "pt", "ro", "sk", "sl", "sv"};

@@ -139,7 +139,7 @@ class Validator:
     # -- validation -------------------------------------------------------------------------
 
     def validate(self, form: Form, locale: str = "en") -> Dict[str, Any]:
-        """Validates a form (SPEC section 3's result as a dict). A form that is no mapping
+        """Validates a form (the result of docs/contract.md §4 as a dict). A form that is no mapping
         is validated as the JSON document it encodes to (form.not_object). TypeError for
         keys that are not str, values of other types than Form names, or a non-mapping
         that json.dumps cannot encode."""
