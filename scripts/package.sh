@@ -9,12 +9,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 dist=$(cd "${1:-$root/build/wasm/dist}" && pwd)
 out=$(mkdir -p "${2:-$root/build}" && cd "${2:-$root/build}" && pwd)
 
-# The project's one version: project(veto VERSION x.y.z) in CMakeLists.txt.
-project_version() {
-  sed -nE 's/^project\(veto VERSION ([0-9]+\.[0-9]+\.[0-9]+)[ )].*/\1/p' "$root/CMakeLists.txt"
-}
-version=$(project_version)
-[ -n "$version" ] || { echo "package: no project(veto VERSION ...) in CMakeLists.txt" >&2; exit 1; }
+version=$("$root/scripts/version.sh")  # the project's one version (CMakeLists.txt's project())
 
 pkg=$out/package
 rm -rf "$pkg"
@@ -25,7 +20,8 @@ for file in veto.mjs veto.wasm veto.d.mts; do
 done
 cp "$root/web/npm/README.md" "$pkg/README.md"
 for item in LICENSE THIRD_PARTY_NOTICES.md LICENSES; do
-  [ -e "$root/$item" ] && cp -r "$root/$item" "$pkg/"
+  [ -e "$root/$item" ] || { echo "package: $root/$item is missing" >&2; exit 1; }
+  cp -r "$root/$item" "$pkg/"
 done
 # web/npm/package.json with the version after the name.
 node -e '
