@@ -1,43 +1,24 @@
-// The one way the package tests open their pages, so that engines plug in: openBrowser(engine)
-// starts one browser of the engine; its open(url) gives a page whose call(name, arg) awaits
-// globalThis[name](arg) in the page, once the page has defined it. The engines themselves
-// are tests/browser/engines.mjs's (launch, newPage, goto, evaluate, waitFor).
-import {chromium} from 'playwright-core';
+// The one way the package tests open their pages, so that every engine of
+// tests/browser/engines.mjs (Chromium, Firefox, WebKit; VETO_ENGINES picks) runs them alike:
+// openBrowser(engine) starts one browser of the engine; its open(url) shows url and gives a
+// page whose call(name, arg) awaits globalThis[name](arg) in the page, once the page has defined it.
+import {launch, selectedEngines} from '../browser/engines.mjs';
 
-export const engines = ['chromium'];
+export const engines = selectedEngines();
 
-// Chromium through the same interface as tests/browser/engines.mjs's launch().
-async function launch(engine) {
-  if (engine !== 'chromium') throw new Error(`unknown engine ${engine}`);
-  const browser = await chromium.launch({
-    executablePath: process.env.VETO_CHROMIUM ?? '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage']});
-  return {
-    async newPage() {
-      const page = await browser.newPage();
-      return {
-        goto: async (url) => { await page.goto(url); },
-        evaluate: (fn, ...args) => page.evaluate(([source, a]) => (0, eval)(`(${source})`)(...a), [fn.toString(), args]),
-        waitFor: (fn, ...args) => page.waitForFunction(([source, a]) => (0, eval)(`(${source})`)(...a), [fn.toString(), args]),
-        close: () => page.close(),
-      };
-    },
-    close: () => browser.close(),
-  };
-}
-
+// One tab, navigated from page to page: WebDriver ends a WebKit session when its last window
+// closes, and a navigation leaves nothing of the page before.
 export async function openBrowser(engine) {
   const browser = await launch(engine);
+  const page = await browser.newPage();
   return {
     async open(url) {
-      const page = await browser.newPage();
       await page.goto(url);
       return {
         async call(name, arg) {
           await page.waitFor((n) => typeof globalThis[n] === 'function', name);
           return page.evaluate((n, a) => globalThis[n](a), name, arg);
         },
-        close: () => page.close(),
       };
     },
     close: () => browser.close(),

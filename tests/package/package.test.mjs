@@ -139,6 +139,7 @@ before(async () => {
     '/page.wasm': {type: 'text/html', body: '<!doctype html><title>app</title>'},
   });
   env.dev = await consumer.startViteDev();
+  env.dev7 = await consumer.startVite7Dev();
   // A port nobody listens on: a server started and closed again.
   const probe = createServer();
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -148,6 +149,7 @@ before(async () => {
 after(async () => {
   await env.static?.close();
   await env.dev?.close();
+  await env.dev7?.close();
 });
 
 for (const engine of engines) {
@@ -162,13 +164,13 @@ for (const engine of engines) {
         webpack: `${env.static.url}dist-webpack/`,
         'vite build': `${env.static.url}dist-vite/`,
         'vite dev': env.dev.url,
+        'vite 7 dev': env.dev7.url,
         'static page': `${env.static.url}static/`,
         'web worker': `${env.static.url}static/worker.html`,
       };
       for (const [name, url] of Object.entries(pages)) {
         const page = await browser.open(url);
         assertLikeCli(`${engine} ${name}`, await page.call('vetoConsumer', forms));
-        await page.close();
       }
       // The dev server served the package pre-bundled (moved to node_modules/.vite/deps/).
       assert.ok(existsSync(path.join(dir, 'node_modules/.vite/deps/veto-validator.js')));
@@ -187,7 +189,6 @@ for (const engine of engines) {
       // Served as application/octet-stream: compiled from the bytes instead of streamed.
       const {output} = await page.call('vetoLoad', '/octet.wasm');
       assert.deepEqual([output], cliLines([JSON.stringify(forms[0])]));
-      await page.close();
     });
   });
 }

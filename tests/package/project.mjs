@@ -20,7 +20,8 @@ export function tarball() {
 
 /** Lays the project out afresh (keeping node_modules) and installs `packed` into it. */
 export function prepareConsumer(packed) {
-  for (const name of ['../out', 'src', 'index.html', 'node_modules/.vite', 'node_modules/veto-validator']) {
+  for (const name of ['../out', 'src', 'index.html', 'node_modules/.vite', 'node_modules/.vite7',
+                      'node_modules/veto-validator']) {
     rmSync(path.join(dir, name), {recursive: true, force: true});
   }
   cpSync(template, dir, {recursive: true, filter: (from) => !from.includes('node_modules')});

@@ -10,6 +10,7 @@ import {fileURLToPath} from 'node:url';
 
 import * as esbuild from 'esbuild';
 import * as vite from 'vite';
+import * as vite7 from 'vite7';
 import webpack from 'webpack';
 
 export const dir = path.dirname(fileURLToPath(import.meta.url));
@@ -78,11 +79,26 @@ export async function buildVite(entry = 'src/main.js', name = 'dist-vite') {
   return out;
 }
 
-/** The Vite dev server on loopback; resolves to {url, close}. */
-export async function startViteDev() {
+/** The Vite 8 dev server on loopback; resolves to {url, close}. */
+export function startViteDev() {
+  return startDevServer(vite, {});
+}
+
+/**
+ * The Vite 7 dev server: its dependency pre-bundling moves veto.mjs to node_modules/.vite/deps/
+ * without veto.wasm, so veto-validator is kept out of it: the one line the README gives.
+ */
+export function startVite7Dev() {
+  return startDevServer(vite7, {
+    optimizeDeps: {exclude: ['veto-validator']},
+    cacheDir: 'node_modules/.vite7',  // beside Vite 8's node_modules/.vite in this one project
+  });
+}
+
+async function startDevServer(bundler, config) {
   writeViteRoot();
-  const server = await vite.createServer({
-    root: dir, configFile: false, logLevel: 'error',
+  const server = await bundler.createServer({
+    ...config, root: dir, configFile: false, logLevel: 'error',
     server: {host: '127.0.0.1', port: 0, strictPort: false, hmr: false},
   });
   await server.listen();
