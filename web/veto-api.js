@@ -41,7 +41,7 @@ function loadVetoModule(wasm) {
 // Instantiates veto.wasm from the `wasm` option of createValidator: a URL (string or URL),
 // a Response or a promise of one, the bytes, or a compiled WebAssembly.Module; by default
 // the file beside veto.mjs. That default is written as `new URL('./veto.wasm',
-// import.meta.url)` on purpose: webpack 5, Vite and Parcel recognize the pattern and emit
+// import.meta.url)` on purpose: webpack 5 and Vite (tests/package/) recognize the pattern and emit
 // veto.wasm with the bundle. Resolves to {instance, module}; every failure is an Error
 // naming what failed (the URL and the HTTP status, the file, or the bytes).
 async function vetoInstantiate(wasm, imports) {
