@@ -17,7 +17,16 @@ file(CONFIGURE OUTPUT ${VETO_VERSION_JS}
 target_link_options(veto-wasm PRIVATE
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createVetoModule
   -sEXPORTED_FUNCTIONS=${VETO_WASM_EXPORT_LIST}
-  -sALLOW_MEMORY_GROWTH=1 -sFILESYSTEM=0 -sINCOMING_MODULE_JS_API=[locateFile,wasmBinary]
+  -sALLOW_MEMORY_GROWTH=1 -sFILESYSTEM=0
+  # web/veto-api.js fetches and instantiates veto.wasm itself (instantiateWasm: its own
+  # error messages, the `wasm` option, a retry after a failed load). The glue's own
+  # `new URL('veto.wasm', import.meta.url)` is left out (USE_ES6_IMPORT_META=0), so the
+  # one reference bundlers see and emit is veto-api.js's.
+  -sINCOMING_MODULE_JS_API=[instantiateWasm] -sUSE_ES6_IMPORT_META=0
+  # In Node, the glue would add process-wide 'uncaughtException' and 'unhandledRejection'
+  # handlers (rethrowing) for each module instance: not a library's business, and one more
+  # pair for every retry after a failed load (Node warned of a listener leak).
+  -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0
   # emmalloc rather than dlmalloc: 1.7 KB less brotli; on the bench corpus 7% fewer
   # instructions per form (phone forms -10%, forms without a phone +7%; bench/README.md).
   -sMALLOC=emmalloc

@@ -3,7 +3,8 @@
 # libraries of bench/package.json (npm ci), generates the corpus (10,000 forms, fixed seed),
 # measures veto native, veto Wasm in Node and the JavaScript stack side by side in one run,
 # then the objection page in headless Chromium (bench/page.mjs), veto-server under wrk
-# (bench/server.sh) and the C API and Python package (bench/ffi.sh), and writes
+# (bench/server.sh), the C API and Python package (bench/ffi.sh) and the npm package's sizes
+# (bench/package.mjs), and writes
 # bench/RESULTS.md with the machine, the commands and the date.
 # Figures, not pass/fail. About 12-15 minutes on 2 cores.
 #   scripts/bench.sh
@@ -27,6 +28,7 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   node "$root/bench/page.mjs" 7 >&2
 "$root/bench/server.sh" >&2
 "$root/bench/ffi.sh" >&2
+node "$root/bench/package.mjs" "$("$root/scripts/package.sh" | tail -n1)" >&2
 {
   echo "# veto benchmark results"
   echo
@@ -60,6 +62,10 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo "## Through the C API and Python (\`bench/ffi.sh\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-ffi.md"
+  echo
+  echo "## The npm package (\`node bench/package.mjs\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-package.md"
   echo
   # Made once, by hand, with the commands they name (each compares two builds).
   cat "$root/bench/RESULTS-connections.md"

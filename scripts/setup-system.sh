@@ -22,6 +22,9 @@ packages=(
   python3-venv python3-pip python3-pytest
   # browser tests: Debian's Chromium, driven by playwright-core (its own download fails here)
   chromium fonts-dejavu-core fonts-noto-core
+  # the same tests in Firefox ESR (puppeteer-core over WebDriver BiDi) and WebKitGTK
+  # (WebKitWebDriver + MiniBrowser, which needs an X display: Xvfb)
+  firefox-esr webkit2gtk-driver xvfb
 )
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -3,7 +3,7 @@
 # the cached Wasm dependencies), builds natively, with ASan+UBSan and to WebAssembly, runs
 # the unit tests (ctest) under both native builds, the Python package's tests (pytest), a
 # bounded fuzz run (VETO_FUZZ_SECONDS per target, default 25), then the JS, CLI, differential, server and browser tests (node --test),
-# the server's HTTP tests once more against its ASan+UBSan build, and ends with one line:
+# the npm package's consumers (tests/package/), the server's HTTP tests once more against its ASan+UBSan build, and ends with one line:
 # "N passed, N failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,6 +82,10 @@ wasm_deps=${VETO_WASM_DEPS:-$(scripts/wasm-deps.sh | tail -n1)} ||
 VETO_WASM_DEPS=$wasm_deps scripts/build-wasm.sh "$root/build/wasm" veto-icu-probe \
   >"$logs/build-wasm.log" 2>&1 ||
   { tail -n 30 "$logs/build-wasm.log" >&2; die "Wasm build failed"; }
+step "npm package veto-validator (scripts/package.sh; installed and bundled by tests/package/)"
+VETO_PACKAGE=$(scripts/package.sh "$root/build/wasm/dist" "$root/build" 2>"$logs/package.log" | tail -n1) &&
+  [ -f "$VETO_PACKAGE" ] || { tail -n 30 "$logs/package.log" >&2; die "npm package failed"; }
+export VETO_PACKAGE
 
 # node --test: counts from its TAP summary lines "# pass N" and "# fail N".
 run_node() {
@@ -111,7 +115,7 @@ export VETO_ICU_PROBE_WASM=$root/build/wasm/veto-icu-probe.cjs
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || ulimit -Sn 65536 2>/dev/null || true
 shopt -s nullglob
 run_node all tests/js/*.test.mjs tests/differential/*.test.mjs tests/server/*.test.mjs \
-  tests/browser/*.test.mjs
+  tests/browser/*.test.mjs tests/package/*.test.mjs
 shopt -u nullglob
 
 step "HTTP tests again, against veto-server built with ASan+UBSan"

@@ -4,16 +4,12 @@
 const vetoIsNode = typeof process === 'object' && typeof process.versions === 'object' &&
     typeof process.versions.node === 'string';
 // The glue requires only Node's own modules (fs, path), and web/veto-api.js its fs/promises:
-// process.getBuiltinModule (Node 20.16 and later) hands them over without importing
-// node:module for createRequire, which was ~2 ms of a cold start.
+// process.getBuiltinModule (Node 20.16 and later, the package's engines.node) hands them
+// over. No import of node:module for createRequire: bundlers see such an import even in a
+// branch browsers never run (esbuild stops on it), and it was ~2 ms of a cold start.
 let require, __filename, __dirname;
 if (vetoIsNode) {
-  if (typeof process.getBuiltinModule === 'function') {
-    require = (id) => process.getBuiltinModule(id);
-  } else {
-    const {createRequire} = await import('node:module');
-    require = createRequire(import.meta.url);
-  }
+  require = (id) => process.getBuiltinModule(id);
   __filename = require('node:url').fileURLToPath(import.meta.url);
   __dirname = require('node:path').dirname(__filename);
 }

@@ -17,21 +17,120 @@ const vetoInput = 16;
 // Frees a validator's C++ side once its JS object is garbage collected.
 const vetoRegistry = new FinalizationRegistry(({mod, handle}) => mod._veto_destroy(handle));
 
-let vetoModule;  // one instance of the Wasm module, shared by every validator
+let vetoModule;  // the promise of the one instance of the Wasm module, shared by every validator
 
-function loadVetoModule() {
-  if (!vetoModule) {
-    vetoModule = (async () => {
-      const options = {};
-      if (vetoIsNode) {
-        // Node's fetch cannot read file: URLs, so hand the bytes over directly.
-        const {readFile} = require('node:fs/promises');  // web/node-shim.js's require
-        options.wasmBinary = await readFile(new URL('veto.wasm', import.meta.url));
-      }
-      return createVetoModule(options);
-    })();
-  }
+// Loads the module once. A failed load is forgotten, so that a later createValidator tries
+// again (after a network error, a deploy that was missing the file, ...).
+function loadVetoModule(wasm) {
+  vetoModule ??= new Promise((resolve, reject) => {
+    createVetoModule({
+      // The glue's hook for instantiating the module ourselves: the glue's own fetch turns a
+      // failure into an abort() that names neither URL nor status.
+      instantiateWasm(imports, receive) {
+        vetoInstantiate(wasm, imports).then(({instance, module}) => receive(instance, module), reject);
+        return {};
+      },
+    }).then(resolve, reject);
+  }).catch((error) => {
+    vetoModule = undefined;
+    throw error;
+  });
   return vetoModule;
+}
+
+// Instantiates veto.wasm from the `wasm` option of createValidator: a URL (string or URL),
+// a Response or a promise of one, the bytes, or a compiled WebAssembly.Module; by default
+// the file beside veto.mjs. That default is written as `new URL('./veto.wasm',
+// import.meta.url)` on purpose: webpack 5 and Vite (tests/package/) recognize the pattern and emit
+// veto.wasm with the bundle. Resolves to {instance, module}; every failure is an Error
+// naming what failed (the URL and the HTTP status, the file, or the bytes).
+async function vetoInstantiate(wasm, imports) {
+  let source;
+  try {
+    source = await (wasm ?? new URL('./veto.wasm', import.meta.url));
+  } catch (error) {
+    throw new Error(`veto: the promise passed as \`wasm\` rejected: ${vetoReason(error)}`, {cause: error});
+  }
+  if (source instanceof WebAssembly.Module) {
+    const instance = await vetoCompiled('the WebAssembly.Module passed as `wasm`',
+                                        WebAssembly.instantiate(source, imports));
+    return {instance, module: source};
+  }
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
+    return vetoFromBytes(source, 'the bytes passed as `wasm`', imports);
+  }
+  if (typeof Response === 'function' && source instanceof Response) {
+    return vetoFromResponse(source, source.url || 'the Response passed as `wasm`', imports);
+  }
+  let url;
+  try {
+    url = new URL(source, globalThis.location?.href);
+  } catch {
+    throw new TypeError(`veto: the wasm option ${JSON.stringify(String(source))} is not a URL ` +
+                        '(nor a Response, the bytes or a WebAssembly.Module)');
+  }
+  if (url.protocol === 'file:' && vetoIsNode) {
+    // Node's fetch cannot read file: URLs.
+    let bytes;
+    try {
+      bytes = await require('node:fs/promises').readFile(url);  // web/node-shim.js's require
+    } catch (error) {
+      throw new Error(`veto: cannot read veto.wasm at ${url.href}: ${vetoReason(error)}`, {cause: error});
+    }
+    return vetoFromBytes(bytes, url.href, imports);
+  }
+  let response;
+  try {
+    response = await fetch(url, {credentials: 'same-origin'});
+  } catch (error) {
+    throw new Error(`veto: cannot fetch veto.wasm from ${url.href}: ${vetoReason(error)}`, {cause: error});
+  }
+  return vetoFromResponse(response, url.href, imports);
+}
+
+async function vetoFromResponse(response, where, imports) {
+  if (!response.ok) {
+    throw new Error(`veto: loading veto.wasm from ${where} failed: HTTP ${response.status}` +
+                    (response.statusText ? ` ${response.statusText}` : ''));
+  }
+  const type = (response.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+  if (type === 'application/wasm' && typeof WebAssembly.instantiateStreaming === 'function') {
+    return vetoCompiled(where, WebAssembly.instantiateStreaming(response, imports));
+  }
+  // Streaming compilation refuses any other Content-Type: compile from the bytes instead,
+  // so that a server sending veto.wasm as application/octet-stream still works.
+  let bytes;
+  try {
+    bytes = await response.arrayBuffer();
+  } catch (error) {
+    throw new Error(`veto: cannot read veto.wasm from ${where}: ${vetoReason(error)}`, {cause: error});
+  }
+  const magic = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  if (String.fromCharCode(...magic) !== '\0asm') {
+    throw new Error(`veto: ${where} is not a WebAssembly module (Content-Type ${type || 'none'}; ` +
+                    'an error page, or a server that answers every path with its index page?)');
+  }
+  return vetoFromBytes(bytes, where, imports);
+}
+
+function vetoFromBytes(bytes, where, imports) {
+  return vetoCompiled(where, WebAssembly.instantiate(bytes, imports));
+}
+
+// Names where the module came from when it does not compile or link.
+async function vetoCompiled(where, instantiation) {
+  try {
+    return await instantiation;
+  } catch (error) {
+    throw new Error(`veto: cannot instantiate veto.wasm from ${where}: ${vetoReason(error)}`,
+                    {cause: error});
+  }
+}
+
+// An error's message with its cause's (Node's fetch says "fetch failed", its cause why).
+function vetoReason(error) {
+  const cause = error?.cause?.message ?? error?.cause?.code;
+  return String(error?.message ?? error) + (cause ? ` (${cause})` : '');
 }
 
 // Writes `text` as UTF-8 at `heap[offset]` and returns the byte count. A lone surrogate
@@ -268,11 +367,13 @@ function vetoPackedSize(members) {
 
 /**
  * Loads the module (once) and a ruleset: `ruleset` as an object or JSON text (default: the
- * ruleset that ships with veto), `locale` a BCP 47 tag for messages (default "en"). A bad
- * ruleset rejects with the loader's message, which names the bad place.
+ * ruleset that ships with veto), `locale` a BCP 47 tag for messages (default "en"), `wasm`
+ * where veto.wasm comes from (see vetoInstantiate; only the first successful load reads it).
+ * A bad ruleset rejects with the loader's message, which names the bad place; a failed load
+ * with the URL and what went wrong, and the next call tries again.
  */
-export async function createValidator({ruleset, locale = 'en'} = {}) {
-  const mod = await loadVetoModule();
+export async function createValidator({ruleset, locale = 'en', wasm} = {}) {
+  const mod = await loadVetoModule(wasm);
   const text = ruleset === undefined ? '' :
       typeof ruleset === 'string' ? ruleset : JSON.stringify(ruleset);
   const scratch = mod._veto_wasm_scratch(vetoInput + 3 * text.length);

@@ -85,9 +85,24 @@ export interface ValidatorOptions {
   ruleset?: Ruleset | object | string;
   /** A BCP 47 tag; negotiated to a supported locale (exact tag, language, then "en"). */
   locale?: string;
+  /**
+   * Where veto.wasm comes from; default: the file beside veto.mjs (which webpack and Vite
+   * emit with the bundle). A URL (resolved against the page's address), a `Response` or a
+   * promise of one (e.g. `fetch()` of a `<link rel="preload">`ed URL), the bytes, or a
+   * compiled `WebAssembly.Module`. A page loads the module once: only the first successful
+   * load reads this option.
+   */
+  wasm?: WasmSource | PromiseLike<WasmSource>;
 }
 
-/** Loads the module once and a ruleset; rejects with the loader's message for a bad ruleset. */
+/** What the `wasm` option takes. */
+export type WasmSource = string | URL | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+/**
+ * Loads the module once and a ruleset. Rejects with the loader's message for a bad ruleset,
+ * and with a message naming the URL and what failed (HTTP status, not a Wasm module, network
+ * error) for a failed load, after which the next call tries again.
+ */
 export function createValidator(options?: ValidatorOptions): Promise<Validator>;
 
 /** veto's version, e.g. "0.1.0" (the same as `veto --version` and the C++ header's). */

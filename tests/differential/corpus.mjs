@@ -1,4 +1,8 @@
-import {readFileSync} from 'node:fs';
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 
 // A deterministic corpus of form lines for the differential test: valid and invalid
 // addresses, random and adversarial Unicode, boundary lengths, broken JSON and UTF-8,
@@ -253,4 +257,22 @@ export function makeCorpus(count, seed = 20241129) {
     entries.push({bytes, text});
   }
   return entries;
+}
+
+// The native CLI's results for `entries` in `locale`, one string per entry (`veto validate
+// FILE` gives one line per input line; exit 1 only says some line was invalid).
+export function cliResults(cli, locale, entries) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'veto-diff-'));
+  try {
+    const file = path.join(dir, `${locale}.jsonl`);
+    writeFileSync(file, Buffer.concat(entries.flatMap((e) => [e.bytes, Buffer.from('\n')])));
+    const native = spawnSync(cli, ['validate', '--locale', locale, file], {maxBuffer: 1 << 30});
+    assert.ok(native.status === 0 || native.status === 1, `${cli}: ${native.error ?? native.stderr}`);
+    const lines = native.stdout.toString('utf8').split('\n');
+    assert.equal(lines.pop(), '');
+    assert.equal(lines.length, entries.length, 'one CLI result per line');
+    return lines;
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
+  }
 }

@@ -2,13 +2,11 @@
 // give byte-identical results, line for line (docs/contract.md: both builds agree), in every locale.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import path from 'node:path';
+import {readdirSync, readFileSync} from 'node:fs';
 import {test} from 'node:test';
 
 import {cli, moduleUrl} from '../js/paths.mjs';
-import {makeCorpus} from './corpus.mjs';
+import {cliResults, makeCorpus} from './corpus.mjs';
 
 const count = Number(process.env.VETO_DIFF_LINES ?? 12000);
 // veto's locales: one catalog each in src/data/messages/.
@@ -18,37 +16,26 @@ const locales = readdirSync(catalogs).filter((f) => f.endsWith('.json')).map((f)
 test(`native CLI and Wasm validateJson agree on ${count} generated lines in ${locales.length} locales`, async () => {
   const entries = makeCorpus(count);
   const {createValidator} = await import(moduleUrl);
-  const dir = mkdtempSync(path.join(tmpdir(), 'veto-diff-'));
   let mismatches = 0;
   const kinds = {string: 0, bytes: 0, valid: 0, invalid: 0};
-  try {
-    // Line i is checked in locale i mod 26: every locale sees every kind of input.
-    for (const [index, locale] of locales.entries()) {
-      const mine = entries.filter((_, i) => i % locales.length === index);
-      const file = path.join(dir, `${locale}.jsonl`);
-      writeFileSync(file, Buffer.concat(mine.flatMap((e) => [e.bytes, Buffer.from('\n')])));
-      const native = spawnSync(cli, ['validate', '--locale', locale, file], {maxBuffer: 1 << 30});
-      assert.ok(native.status === 0 || native.status === 1, native.stderr.toString());
-      const nativeLines = native.stdout.toString('utf8').split('\n');
-      assert.equal(nativeLines.pop(), '');
-      assert.equal(nativeLines.length, mine.length, 'one CLI result per line');
-      const v = await createValidator({locale});
-      mine.forEach((entry, i) => {
-        // Valid text goes in as a JS string (lone surrogates too), the rest as bytes.
-        kinds[entry.text === undefined ? 'bytes' : 'string']++;
-        const wasm = v.validateJson(entry.text ?? entry.bytes);
-        const result = JSON.parse(wasm);
-        assert.equal(result.locale, locale);
-        kinds[result.valid ? 'valid' : 'invalid']++;
-        if (wasm !== nativeLines[i] && mismatches++ < 5) {
-          console.error(`${locale} line ${i + 1} differs\n input: ${entry.bytes.toString('hex').slice(0, 400)}\n` +
-                        ` native: ${nativeLines[i].slice(0, 400)}\n wasm:   ${wasm.slice(0, 400)}`);
-        }
-      });
-      v.dispose();
-    }
-  } finally {
-    rmSync(dir, {recursive: true, force: true});
+  // Line i is checked in locale i mod 26: every locale sees every kind of input.
+  for (const [index, locale] of locales.entries()) {
+    const mine = entries.filter((_, i) => i % locales.length === index);
+    const nativeLines = cliResults(cli, locale, mine);
+    const v = await createValidator({locale});
+    mine.forEach((entry, i) => {
+      // Valid text goes in as a JS string (lone surrogates too), the rest as bytes.
+      kinds[entry.text === undefined ? 'bytes' : 'string']++;
+      const wasm = v.validateJson(entry.text ?? entry.bytes);
+      const result = JSON.parse(wasm);
+      assert.equal(result.locale, locale);
+      kinds[result.valid ? 'valid' : 'invalid']++;
+      if (wasm !== nativeLines[i] && mismatches++ < 5) {
+        console.error(`${locale} line ${i + 1} differs\n input: ${entry.bytes.toString('hex').slice(0, 400)}\n` +
+                      ` native: ${nativeLines[i].slice(0, 400)}\n wasm:   ${wasm.slice(0, 400)}`);
+      }
+    });
+    v.dispose();
   }
   console.log(`# differential: ${entries.length} lines in ${locales.length} locales (${kinds.string} as strings, ` +
               `${kinds.bytes} as bytes; ${kinds.valid} valid, ${kinds.invalid} invalid)`);
