@@ -137,7 +137,8 @@ class VETO_API message_overrides {
   //   messages["email.typo"]["de"]: byte 12: unknown placeholder {sugestion}; email.typo has {suggestion}
   static expected<message_overrides> from_templates(const std::vector<message_template>& templates);
   // The same from JSON text {"email.typo": {"de": "Meinten Sie {suggestion}?"}, ...}: what
-  // the C, JavaScript and Python APIs take. At most 1 MiB; a member twice is refused.
+  // the C, JavaScript and Python APIs take. At most 1 MiB; a key given twice keeps its
+  // last value, as JSON.parse does.
   static expected<message_overrides> from_json(std::string_view json);
   // How many templates there are.
   std::size_t size() const noexcept;

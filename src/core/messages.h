@@ -30,6 +30,18 @@ namespace veto {
 // ASCII digits.
 std::string format_integer(std::string_view locale, std::int64_t n);
 
+// The syntax the formatter and check_template share. Spaces inside an argument: ICU's
+// Pattern_White_Space has more, but templates are checked to use only these.
+constexpr bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n';
+}
+
+// ICU's default apostrophe mode: an apostrophe before { or } (or # in a plural's message)
+// starts quoted text; '|' would too only inside a choice argument, which veto has not.
+constexpr bool starts_quoted_text(char next, bool in_plural) {
+  return next == '{' || next == '}' || (in_plural && next == '#');
+}
+
 // Limits on an integrator's template (docs/custom-messages.md). The longest catalog pattern is
 // 1.6 KB (bg email.domain_invalid) and nests arguments 1 deep. The depth is bounded because
 // formatting a plural reads its choices up to twice, so each level could double the work.
@@ -79,15 +91,19 @@ class message_catalog {
   std::map<std::string, locale_catalog, std::less<>> catalogs_;
 };
 
-// The checked templates of a veto::message_overrides: locale -> code -> template.
+// The checked templates of a veto::message_overrides, by locale and code.
 struct message_overrides::impl {
-  std::map<std::string, std::map<std::string, std::string, std::less<>>, std::less<>> templates;
+  std::map<std::string, std::string, std::less<>> templates;  // key(locale, code) -> template
 
+  static std::string key(std::string_view locale, std::string_view code) {
+    std::string joined(locale);
+    joined += ' ';
+    joined += code;
+    return joined;
+  }
   const std::string* find(std::string_view locale, std::string_view code) const {
-    const auto in_locale = templates.find(locale);
-    if (in_locale == templates.end()) return nullptr;
-    const auto found = in_locale->second.find(code);
-    return found == in_locale->second.end() ? nullptr : &found->second;
+    const auto found = templates.find(key(locale, code));
+    return found == templates.end() ? nullptr : &found->second;
   }
 };
 

@@ -216,7 +216,7 @@ static void check_messages(void) {
   CHECK(veto_create_with_messages(NULL, 0, messages, sizeof messages - 1, &v, &message) ==
         VETO_ERROR_MESSAGES);
   CHECK(v == NULL);
-  CHECK(holds(&message, "messages[\"required\"][\"de\"]: byte 1: unknown placeholder {x}; "
+  CHECK(holds(&message, "messages[\"required\"][\"de\"]: byte 0: unknown placeholder {x}; "
                         "required has none"));
   veto_free(message.data);
   CHECK(veto_create_with_messages(NULL, 0, "[", 1, &v, NULL) == VETO_ERROR_MESSAGES && v == NULL);
