@@ -67,6 +67,8 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   cat "$root/bench/RESULTS-refactor.md"
   echo
   cat "$root/bench/RESULTS-numbers.md"
+  echo
+  cat "$root/bench/RESULTS-messages.md"
 } > "$root/bench/RESULTS.md.new"
 mv "$root/bench/RESULTS.md.new" "$root/bench/RESULTS.md"
 cat "$root/bench/RESULTS.md"
