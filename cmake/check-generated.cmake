@@ -3,7 +3,11 @@
 # committed file is proven current for the ICU both builds use (72.1).
 #   cmake -DGENERATOR=tools/gen-countries/gen-countries -DFRESH=out.inc
 #         -DCOMMITTED=src/core/country_data.inc -P cmake/check-generated.cmake
-get_filename_component(name "${GENERATOR}" NAME)
+# GENERATOR may be a list: the program and the arguments before FRESH (tools/gen-codes reads
+# the file it rewrites a section of).
+list(GET GENERATOR 0 program)
+get_filename_component(name "${program}" NAME)
+string(REPLACE ";" " " command "${GENERATOR}")
 execute_process(COMMAND ${GENERATOR} ${FRESH} RESULT_VARIABLE status)
 if(NOT status EQUAL 0)
   message(FATAL_ERROR "${name} failed (${status}); see its message above")
@@ -18,5 +22,5 @@ if(NOT differs EQUAL 0)
     message("${changes}")
   endif()
   message(FATAL_ERROR "${COMMITTED} is not what ${name} makes with this ICU; "
-                      "regenerate it with: ${GENERATOR} ${COMMITTED}")
+                      "regenerate it with: ${command} ${COMMITTED}")
 endif()

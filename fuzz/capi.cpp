@@ -1,9 +1,12 @@
 // libFuzzer target: the C interface (veto_c.h) as another language's FFI calls it. The first
 // byte picks the call and the locale; the rest is the document, the members (split at 0x00:
 // name, value, name, value, ...; a member's first byte picks its kind), the field name or a
-// ruleset. Every string out must be NUL-terminated at its length and freed exactly once
-// (LeakSanitizer checks that), and the C interface must give byte for byte what the C++ API
-// gives, so the layer adds no behaviour of its own.
+// ruleset or message templates. Every string out must be NUL-terminated at its length and
+// freed exactly once (LeakSanitizer checks that), and the C interface must give byte for
+// byte what the C++ API gives, so the layer adds no behaviour of its own. Message templates
+// veto accepts must also parse as ICU MessageFormat naming only their code's parameters
+// (ICU is the oracle: a template veto accepts means the same to ICU), and format without
+// failing.
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +14,12 @@
 #include <string_view>
 #include <vector>
 
+#include <unicode/messagepattern.h>
+#include <unicode/unistr.h>
+
+#include <nlohmann/json.hpp>
+
+#include "../src/core/codes.h"
 #include "veto/veto.h"
 #include "veto/veto_c.h"
 
@@ -40,6 +49,38 @@ std::string take(const veto_string& s) {
 
 void require(bool condition) {
   if (!condition) std::abort();
+}
+
+// Forms that between them raise most codes, with parameters of each type.
+const char* const message_forms[] = {
+    R"({"email":"a b@x.de","country":"US","phone":"12","justification":"aaaa","x":1})",
+    R"({"email":"anna@gmial.com","country":"UK","phone":"+1 202 555 0100"})",
+    R"({"email":"a@-x.de","country":"ZZ","justification":"a\u0001b"})",
+    R"({"email":1,"country":"","justification":"one two three four five six seven"})", "[",
+    R"({"a":1,"a":2})"};
+
+// Every template in the accepted JSON `text` parses as ICU MessageFormat and names only
+// parameters of its code.
+void require_icu_accepts(std::string_view text) {
+  const auto all = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  require(all.is_object());
+  for (const auto& [code, locales] : all.items()) {
+    const veto::code_spec* spec = veto::find_code(code);
+    require(spec != nullptr);
+    for (const auto& [locale, pattern] : locales.items()) {
+      UErrorCode status = U_ZERO_ERROR;
+      UParseError where{};
+      icu::MessagePattern parsed(icu::UnicodeString::fromUTF8(pattern.get<std::string>()), &where,
+                                 status);
+      require(U_SUCCESS(status));
+      for (int i = 0; i < parsed.countParts(); ++i) {
+        if (parsed.getPart(i).getType() != UMSGPAT_PART_TYPE_ARG_NAME) continue;
+        std::string name;
+        parsed.getSubstring(parsed.getPart(i)).toUTF8String(name);
+        require(veto::param_of(*spec, name) != nullptr);
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -104,8 +145,31 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(veto_message_locale(v, rest.data(), rest.size(), &out) == VETO_OK);
       require(take(out) == cpp.message_locale(rest));
       break;
-    case 4:
     case 5: {
+      // Message templates: refused as the C++ API refuses them, or accepted by ICU too and
+      // giving the C++ API's results.
+      veto_validator* loaded = nullptr;
+      const veto_status status =
+          veto_create_with_messages(nullptr, 0, rest.data(), rest.size(), &loaded, &out);
+      const auto expected = veto::message_overrides::from_json(rest);
+      if (!expected) {
+        require(status == VETO_ERROR_MESSAGES && loaded == nullptr);
+        require(take(out) == expected.error());
+        break;
+      }
+      require(status == VETO_OK && loaded != nullptr && out.data == nullptr);
+      require_icu_accepts(rest);
+      const auto custom = veto::validator::from_default_ruleset(*expected);
+      for (const char* form_line : message_forms) {
+        const std::string_view doc(form_line);
+        require(veto_validate_json(loaded, doc.data(), doc.size(), locale.data(), locale.size(),
+                                   &out) == VETO_OK);
+        require(take(out) == veto::to_json(custom->validate_json(doc, locale)));
+      }
+      veto_destroy(loaded);
+      break;
+    }
+    case 4: {
       // A ruleset: loads as the C++ loader says, or fails with the loader's message.
       veto_validator* loaded = nullptr;
       const veto_status status = veto_create(rest.data(), rest.size(), &loaded, &out);

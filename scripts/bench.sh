@@ -73,6 +73,8 @@ node "$root/bench/package.mjs" "$("$root/scripts/package.sh" | tail -n1)" >&2
   cat "$root/bench/RESULTS-refactor.md"
   echo
   cat "$root/bench/RESULTS-numbers.md"
+  echo
+  cat "$root/bench/RESULTS-messages.md"
 } > "$root/bench/RESULTS.md.new"
 mv "$root/bench/RESULTS.md.new" "$root/bench/RESULTS.md"
 cat "$root/bench/RESULTS.md"

@@ -6,7 +6,7 @@ const vetoEncoder = new TextEncoder();
 const vetoDecoder = new TextDecoder();
 // veto_kind and veto_status of include/veto/veto_c.h, whose functions the module exports.
 const vetoKinds = {string: 0, null: 1, number: 2, boolean: 3, array: 4, object: 5};
-const vetoStatus = {ok: 0, ruleset: 2, noField: 3};
+const vetoStatus = {ok: 0, ruleset: 2, noField: 3, messages: 6};
 // sizeof(veto_member) in wasm32: name, name_length, text, text_length, kind, 4 bytes each.
 const vetoMemberSize = 20;
 // A call's layout in the scratch buffer (src/wasm/bindings.cpp): a veto_string
@@ -367,20 +367,36 @@ function vetoPackedSize(members) {
 
 /**
  * Loads the module (once) and a ruleset: `ruleset` as an object or JSON text (default: the
- * ruleset that ships with veto), `locale` a BCP 47 tag for messages (default "en"), `wasm`
- * where veto.wasm comes from (see vetoInstantiate; only the first successful load reads it).
- * A bad ruleset rejects with the loader's message, which names the bad place; a failed load
- * with the URL and what went wrong, and the next call tries again.
+* ruleset that ships with veto), `locale` a BCP 47 tag for messages (default "en"),
+ * `messages` message templates {code: {locale: template}} (an object or JSON text) that
+ * replace the catalogs' messages (docs/contract.md §7.5), `wasm` where veto.wasm comes from
+ * (see vetoInstantiate; only the first successful load reads it). A bad ruleset or template
+ * rejects with the loader's message, which names the bad place; a failed load with the URL
+ * and what went wrong, and the next call tries again.
  */
-export async function createValidator({ruleset, locale = 'en', wasm} = {}) {
+export async function createValidator({ruleset, locale = 'en', messages, wasm} = {}) {
   const mod = await loadVetoModule(wasm);
   const text = ruleset === undefined ? '' :
       typeof ruleset === 'string' ? ruleset : JSON.stringify(ruleset);
-  const scratch = mod._veto_wasm_scratch(vetoInput + 3 * text.length);
-  const status = text === '' ? mod._veto_create_default(scratch + vetoHandleOut) :
-      mod._veto_create(scratch + vetoInput, vetoWriteUtf8(text, mod.HEAPU8, scratch + vetoInput),
-                       scratch + vetoHandleOut, scratch);
-  if (status === vetoStatus.ruleset) throw new Error(`veto: ${vetoTake(mod, scratch)}`);
+  const custom = messages === undefined ? undefined :
+      typeof messages === 'string' ? messages : JSON.stringify(messages) ?? '';
+  const scratch = mod._veto_wasm_scratch(vetoInput + 3 * (text.length + (custom ?? '').length));
+  const rulesetLength = vetoWriteUtf8(text, mod.HEAPU8, scratch + vetoInput);
+  let status;
+  if (custom !== undefined) {
+    // 0 (NULL) for "the default ruleset"; the templates right after the ruleset's text.
+    const at = scratch + vetoInput + rulesetLength;
+    status = mod._veto_create_with_messages(
+        text === '' ? 0 : scratch + vetoInput, rulesetLength,
+        at, vetoWriteUtf8(custom, mod.HEAPU8, at), scratch + vetoHandleOut, scratch);
+  } else if (text === '') {
+    status = mod._veto_create_default(scratch + vetoHandleOut);
+  } else {
+    status = mod._veto_create(scratch + vetoInput, rulesetLength, scratch + vetoHandleOut, scratch);
+  }
+  if (status === vetoStatus.ruleset || status === vetoStatus.messages) {
+    throw new Error(`veto: ${vetoTake(mod, scratch)}`);
+  }
   vetoCheck(status);
   const handle = new DataView(mod.HEAPU8.buffer).getUint32(scratch + vetoHandleOut, true);
   vetoCheck(mod._veto_ruleset_json(handle, scratch));

@@ -115,6 +115,44 @@ struct field_description {
   bool required = true;
 };
 
+// One message template an integrator supplies (docs/contract.md §7.5): the message of
+// `code` in `locale`, written as the catalogs in src/data/messages/ are, in the same subset
+// of ICU MessageFormat: {param}, {n, plural, one {# byte} other {# bytes}} (zero, one, two,
+// few, many, other, =N), {p, select, a {...} other {...}}, {n, number}; '' is an apostrophe.
+struct message_template {
+  std::string code;    // a stable code, e.g. "email.typo"
+  std::string locale;  // one of supported_locales(), e.g. "de"
+  std::string text;    // e.g. "Meinten Sie {suggestion}?"
+};
+
+// Checked message templates, each replacing the catalog's message of its code in its locale
+// (and only there: a template for "de" changes no other locale's message). Immutable; one
+// can be given to any number of validators, from any thread.
+class VETO_API message_overrides {
+ public:
+  // None: every message comes from the catalogs.
+  message_overrides() noexcept;
+  // The templates, checked: the code is one veto reports, the locale one of
+  // supported_locales(), each (code, locale) once, and the text uses only the code's
+  // parameters (number ones in plural and number, text ones in select) in well-formed
+  // syntax, at most 8 KiB. Or a message naming the first bad one and what is wrong:
+  //   messages["email.typo"]["de"]: byte 12: unknown placeholder {sugestion}; email.typo has {suggestion}
+  static expected<message_overrides> from_templates(const std::vector<message_template>& templates);
+  // The same from JSON text {"email.typo": {"de": "Meinten Sie {suggestion}?"}, ...}: what
+  // the C, JavaScript and Python APIs take. At most 1 MiB; a key given twice keeps its
+  // last value, as JSON.parse does.
+  static expected<message_overrides> from_json(std::string_view json);
+  // How many templates there are.
+  std::size_t size() const noexcept;
+
+  struct impl;  // opaque: the checked templates
+
+
+ private:
+  friend class validator;
+  std::shared_ptr<const impl> state_;
+};
+
 // A validator for one ruleset. Immutable after loading; `validate*` are const and safe to
 // call from several threads at once. Movable; a moved-from validator may only be destroyed
 // or assigned to.
@@ -126,6 +164,11 @@ class VETO_API validator {
   // The ruleset that ships with veto (`ai-training-objection`, version 1). It fails only
   // when ICU cannot open what the rules need (a build whose ICU data lacks it).
   static expected<validator> from_default_ruleset();
+  // The same, with messages replaced where `messages` has a template for the code and the
+  // negotiated locale.
+  static expected<validator> from_ruleset(std::string_view ruleset_json,
+                                          const message_overrides& messages);
+  static expected<validator> from_default_ruleset(const message_overrides& messages);
   // The default ruleset's JSON text, e.g. to serve it or to derive another from it.
   static std::string_view default_ruleset_json() noexcept;
 

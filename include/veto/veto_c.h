@@ -63,7 +63,10 @@ typedef enum veto_status {
   /* Memory ran out; nothing was allocated for the caller. */
   VETO_ERROR_MEMORY = 4,
   /* Any other failure inside veto (a bug: please report it). */
-  VETO_ERROR_INTERNAL = 5
+  VETO_ERROR_INTERNAL = 5,
+  /* The message templates did not load; the message names the code, locale and problem
+   * (veto_create_with_messages). */
+  VETO_ERROR_MESSAGES = 6
 } veto_status;
 
 /* A string veto allocated: `length` bytes at `data`, then a NUL. Free `data` with veto_free. */
@@ -121,6 +124,20 @@ VETO_C_API veto_status veto_create_default(veto_validator** out);
  * on every other status `*message` is {NULL, 0}. */
 VETO_C_API veto_status veto_create(const char* ruleset_json, size_t ruleset_length,
                                    veto_validator** out, veto_string* message);
+
+/* Creates a validator whose messages are replaced where `messages_json` has a template
+ * (docs/contract.md §7.5): a JSON object {"code": {"locale": "template", ...}, ...}, e.g.
+ * {"email.typo": {"de": "Meinten Sie {suggestion}?"}}, each template replacing the catalog's
+ * message of its code in its locale. `ruleset_json` as for veto_create; NULL with length 0
+ * means the ruleset that ships with veto. `messages_json` NULL with length 0 means none.
+ * VETO_ERROR_MESSAGES when a template is refused (an unknown code, locale or placeholder,
+ * bad syntax; the templates are checked before the ruleset), VETO_ERROR_RULESET when the
+ * ruleset is: then `*message` (if `message` is not NULL) says why, to veto_free, e.g.
+ * `messages["email.typo"]["de"]: byte 12: unknown placeholder {sugestion}; email.typo has
+ * {suggestion}`; on every other status `*message` is {NULL, 0}. */
+VETO_C_API veto_status veto_create_with_messages(const char* ruleset_json, size_t ruleset_length,
+                                                 const char* messages_json, size_t messages_length,
+                                                 veto_validator** out, veto_string* message);
 
 /* Destroys a validator. NULL does nothing. No other call may use `validator` meanwhile. */
 VETO_C_API void veto_destroy(veto_validator* validator);

@@ -77,6 +77,27 @@ def test_a_bad_ruleset_raises_with_the_loaders_message() -> None:
         veto.Validator(ruleset={"id": "x", "version": 1, "fields": [{"name": "e", "kind": "?"}]})
 
 
+def test_message_templates_replace_messages_and_bad_ones_raise() -> None:
+    form = {"email": "anna@gmial.com"}
+    for given in ({"email.typo": {"de": "Vielleicht {suggestion}?"}},
+                  '{"email.typo":{"de":"Vielleicht {suggestion}?"}}'):
+        with veto.Validator(messages=given) as mine:
+            warning = mine.validate(form, locale="de")["fields"]["email"]["warnings"][0]
+            assert warning["message"] == "Vielleicht anna@gmail.com?"
+            english = mine.validate(form)["fields"]["email"]["warnings"][0]["message"]
+            assert english == "Did you mean anna@gmail.com?"
+    only_email = {"id": "m", "version": 1, "fields": [{"name": "email", "kind": "email"}]}
+    with veto.Validator(ruleset=only_email, messages={"required": {"en": "Fill it in."}}) as mine:
+        assert mine.validate({})["fields"]["email"]["errors"][0]["message"] == "Fill it in."
+    with pytest.raises(veto.MessagesError, match=r'messages\["email.typo"\]\["de"\]: byte 11: '
+                                                 r"unknown placeholder \{x\}"):
+        veto.Validator(messages={"email.typo": {"de": "Vielleicht {x}?"}})
+    with pytest.raises(veto.MessagesError, match="not a code"):
+        veto.Validator(messages={"email.tpyo": {"de": "x"}})
+    with pytest.raises(veto.RulesetError):
+        veto.Validator(ruleset="{}", messages={})
+
+
 def codes(result: dict) -> list:
     found = [e["code"] for e in result["form"]["errors"]]
     for field in result["fields"].values():

@@ -57,6 +57,13 @@ bool to_form(const veto_member* members, std::size_t count, veto::form& form) {
   return true;
 }
 
+// A creation refused with `status` and `why`, given to the caller in `message` if wanted.
+veto_status refuse(veto_status status, const std::string& why, veto_string* message) {
+  if (message == nullptr) return status;
+  const veto_status given = give(why, message);
+  return given == VETO_OK ? status : given;
+}
+
 // Runs `body` (which returns a veto_status) with `out` cleared first and every exception
 // turned into a status; nothing the C++ side throws crosses the C interface.
 template <typename Body>
@@ -97,6 +104,7 @@ const char* veto_status_name(veto_status status) {
     case VETO_ERROR_NO_FIELD: return "VETO_ERROR_NO_FIELD";
     case VETO_ERROR_MEMORY: return "VETO_ERROR_MEMORY";
     case VETO_ERROR_INTERNAL: return "VETO_ERROR_INTERNAL";
+    case VETO_ERROR_MESSAGES: return "VETO_ERROR_MESSAGES";
   }
   return "VETO_ERROR_UNKNOWN";
 }
@@ -126,11 +134,36 @@ veto_status veto_create(const char* ruleset_json, std::size_t ruleset_length,
   if (!view(ruleset_json, ruleset_length, json)) return VETO_ERROR_ARGUMENT;
   return guarded(message, [&] {
     veto::expected<veto::validator> loaded = veto::validator::from_ruleset(json);
-    if (!loaded) {
-      if (message == nullptr) return VETO_ERROR_RULESET;
-      const veto_status given = give(loaded.error(), message);
-      return given == VETO_OK ? VETO_ERROR_RULESET : given;
+    if (!loaded) return refuse(VETO_ERROR_RULESET, loaded.error(), message);
+    *out = new veto_validator{std::move(*loaded)};
+    return VETO_OK;
+  });
+}
+
+veto_status veto_create_with_messages(const char* ruleset_json, std::size_t ruleset_length,
+                                      const char* messages_json, std::size_t messages_length,
+                                      veto_validator** out, veto_string* message) {
+  clear(message);
+  std::string_view ruleset;
+  std::string_view messages;
+  if (out == nullptr) return VETO_ERROR_ARGUMENT;
+  *out = nullptr;
+  if (!view(ruleset_json, ruleset_length, ruleset) ||
+      !view(messages_json, messages_length, messages))
+    return VETO_ERROR_ARGUMENT;
+  return guarded(message, [&] {
+    veto::expected<veto::message_overrides> custom =
+        messages_json == nullptr ? veto::message_overrides()
+                                 : veto::message_overrides::from_json(messages);
+    if (!custom) return refuse(VETO_ERROR_MESSAGES, custom.error(), message);
+    if (ruleset_json == nullptr) {
+      veto::expected<veto::validator> loaded = veto::validator::from_default_ruleset(*custom);
+      if (!loaded) return VETO_ERROR_INTERNAL;  // as in veto_create_default
+      *out = new veto_validator{std::move(*loaded)};
+      return VETO_OK;
     }
+    veto::expected<veto::validator> loaded = veto::validator::from_ruleset(ruleset, *custom);
+    if (!loaded) return refuse(VETO_ERROR_RULESET, loaded.error(), message);
     *out = new veto_validator{std::move(*loaded)};
     return VETO_OK;
   });

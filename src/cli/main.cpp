@@ -21,14 +21,15 @@ constexpr int exit_trouble = 2;  // usage, ruleset or I/O error
 constexpr std::size_t max_line_bytes = veto::max_document_bytes;
 
 const char usage[] =
-    "usage: veto validate [--ruleset FILE] [--locale TAG] [FILE...]\n"
+    "usage: veto validate [--ruleset FILE] [--messages FILE] [--locale TAG] [FILE...]\n"
     "       veto ruleset [--ruleset FILE]   print the ruleset with every default filled in\n"
     "       veto countries [--ruleset FILE] [--locale TAG]   the country list, as JSON\n"
     "       veto --version\n"
     "\n"
     "validate reads forms, one JSON object a line, from each FILE or from standard input\n"
     "(no FILE, or -), and writes one JSON result a line. Exit status: 0 all forms valid,\n"
-    "1 some form invalid, 2 usage, ruleset or I/O error.\n";
+    "1 some form invalid, 2 usage, ruleset or I/O error. --messages FILE replaces messages\n"
+    "with the templates of a JSON file {\"code\": {\"locale\": \"template\"}}.\n";
 
 // Reads lines of any length in bounded memory: a line is kept up to one byte past the
 // document limit, which is enough to report it as too large.
@@ -91,6 +92,7 @@ bool read_file(const std::string& path, std::string& out) {
 
 struct options {
   std::string ruleset_path;
+  std::string messages_path;  // message templates (docs/contract.md §7.5)
   std::string locale = "en";
   std::vector<std::string> files;
 };
@@ -101,6 +103,10 @@ bool parse_options(int argc, char** argv, options& out) {
     const std::string arg = argv[i];
     if ((arg == "--ruleset" || arg == "--locale") && i + 1 < argc) {
       (arg == "--ruleset" ? out.ruleset_path : out.locale) = argv[++i];
+    } else if (arg == "--messages" && i + 1 < argc) {
+      out.messages_path = argv[++i];
+    } else if (arg.rfind("--messages=", 0) == 0) {
+      out.messages_path = arg.substr(11);
     } else if (arg.rfind("--ruleset=", 0) == 0) {
       out.ruleset_path = arg.substr(10);
     } else if (arg.rfind("--locale=", 0) == 0) {
@@ -116,12 +122,22 @@ bool parse_options(int argc, char** argv, options& out) {
 }
 
 veto::expected<veto::validator> load(const options& opts) {
-  if (opts.ruleset_path.empty()) return veto::validator::from_default_ruleset();
+  veto::message_overrides messages;
+  if (!opts.messages_path.empty()) {
+    std::string json;
+    if (!read_file(opts.messages_path, json)) {
+      return veto::unexpected("cannot read " + opts.messages_path + ": " + std::strerror(errno));
+    }
+    veto::expected<veto::message_overrides> read = veto::message_overrides::from_json(json);
+    if (!read) return veto::unexpected(opts.messages_path + ": " + read.error());
+    messages = std::move(*read);
+  }
+  if (opts.ruleset_path.empty()) return veto::validator::from_default_ruleset(messages);
   std::string text;
   if (!read_file(opts.ruleset_path, text)) {
     return veto::unexpected("cannot read " + opts.ruleset_path + ": " + std::strerror(errno));
   }
-  veto::expected<veto::validator> loaded = veto::validator::from_ruleset(text);
+  veto::expected<veto::validator> loaded = veto::validator::from_ruleset(text, messages);
   if (!loaded) return veto::unexpected(opts.ruleset_path + ": " + loaded.error());
   return loaded;
 }

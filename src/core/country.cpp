@@ -263,7 +263,7 @@ std::optional<std::string_view> country_rules::check(std::string_view text, std:
   std::string from;
   const auto match = country_index::get().find(text, from);
   if (!match) {
-    add_error(field, "country.unknown");
+    add_error(field, issue_code::country_unknown);
     return std::nullopt;
   }
   const country_record& country = country_table[match->country];
@@ -272,11 +272,11 @@ std::optional<std::string_view> country_rules::check(std::string_view text, std:
   field.info.emplace_back("numeric", std::string(country.numeric));
   field.info.emplace_back("name", std::string(name_in(country, locale_column(locale))));
   if (!eligible_[match->country]) {
-    add_error(field, "country.not_eligible", {{"country", alpha2}});
+    add_error(field, issue_code::country_not_eligible, {{"country", alpha2}});
     return country.alpha2;
   }
   field.value = alpha2;
-  if (match->alias) add_warning(field, "country.alias", {{"from", from}, {"to", alpha2}});
+  if (match->alias) add_warning(field, issue_code::country_alias, {{"from", from}, {"to", alpha2}});
   return country.alpha2;
 }
 

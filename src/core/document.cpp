@@ -62,26 +62,26 @@ class member_collector {
   std::size_t depth_ = 0;
 };
 
-unexpected<document_error> failed(std::string code, named_scalars params = {}) {
-  return unexpected(document_error{std::move(code), std::move(params)});
+unexpected<document_error> failed(issue_code code, named_scalars params = {}) {
+  return unexpected(document_error{code, std::move(params)});
 }
 
 }  // namespace
 
 expected<form, document_error> parse_document(std::string_view line) {
-  if (line.size() > max_document_bytes) return failed("form.too_large");
+  if (line.size() > max_document_bytes) return failed(issue_code::form_too_large);
   if (const auto bad = utf8::first_invalid(line)) {
-    return failed("form.encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
+    return failed(issue_code::form_encoding, {{"offset", static_cast<std::int64_t>(*bad)}});
   }
   // JSON allows no raw NUL anywhere, but nlohmann's lexer takes one as the end of input and
   // would accept `{}\0` followed by anything: refuse it here instead.
-  if (line.find('\0') != std::string_view::npos) return failed("form.json");
+  if (line.find('\0') != std::string_view::npos) return failed(issue_code::form_json);
   // nlohmann's lexer skips exactly one byte order mark at the start, as docs/contract.md §1.2 asks.
   member_collector collector;
   const bool well_formed = json::sax_parse(line.begin(), line.end(), &collector,
                                            json::input_format_t::json, /*strict=*/true);
-  if (!well_formed) return failed("form.json");
-  if (!collector.top_is_object) return failed("form.not_object");
+  if (!well_formed) return failed(issue_code::form_json);
+  if (!collector.top_is_object) return failed(issue_code::form_not_object);
   return std::move(collector.members);
 }
 

@@ -8,13 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "codes.h"
 #include "veto/expected.h"
 #include "veto/veto.h"
 
 namespace veto {
 
 struct document_error {
-  std::string code;  // form.too_large, form.encoding, form.json, form.not_object
+  issue_code code;  // form_too_large, form_encoding, form_json or form_not_object
   named_scalars params;
 };
 

@@ -65,7 +65,7 @@ char32_t quoted_string_fault(std::string_view local) {
 // Rules 5 and 6 on an unquoted local part.
 bool check_dot_atom(std::string_view local, field_result& field) {
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
-    add_error(field, "email.local_dot");
+    add_error(field, issue_code::email_local_dot);
     return false;
   }
   std::size_t pos = 0;
@@ -75,7 +75,7 @@ bool check_dot_atom(std::string_view local, field_result& field) {
     const bool bad = cp < 0x80 ? !(cp == '.' || is_atext(static_cast<char>(cp)))
                                : is_bad_non_ascii(cp) || (previous == '.' && is_mark(cp));
     if (bad) {
-      add_error(field, "email.local_char", {{"char", utf8::code_point_label(cp)}});
+      add_error(field, issue_code::email_local_char, {{"char", utf8::code_point_label(cp)}});
       return false;
     }
     previous = cp;
@@ -292,29 +292,29 @@ email_rules::~email_rules() {
 void email_rules::check(std::string_view text, field_result& field) const {
   // Rules 1 and 2: split at the last @.
   const std::size_t at = text.rfind('@');
-  if (at == std::string_view::npos) return add_error(field, "email.no_at");
+  if (at == std::string_view::npos) return add_error(field, issue_code::email_no_at);
   const std::string_view written_local = text.substr(0, at);
   const std::string_view domain = text.substr(at + 1);
-  if (written_local.empty()) return add_error(field, "email.local_empty");
-  if (domain.empty()) return add_error(field, "email.domain_empty");
+  if (written_local.empty()) return add_error(field, issue_code::email_local_empty);
+  if (domain.empty()) return add_error(field, issue_code::email_domain_empty);
 
   // Rule 3: a quoted local part is kept as written; rules 5 and 6 do not apply to it.
   const bool quoted = written_local.front() == '"';
   if (quoted) {
-    if (!options_.allow_quoted_local) return add_error(field, "email.quoted_local");
+    if (!options_.allow_quoted_local) return add_error(field, issue_code::email_quoted_local);
     if (const char32_t fault = quoted_string_fault(written_local)) {
-      return add_error(field, "email.local_char", {{"char", utf8::code_point_label(fault)}});
+      return add_error(field, issue_code::email_local_char, {{"char", utf8::code_point_label(fault)}});
     }
   }
   // Rule 4: internationalized local parts need SMTPUTF8, and are compared in NFC.
   const bool smtputf8 = unicode::has_non_ascii(written_local);
-  if (smtputf8 && !options_.allow_smtputf8) return add_error(field, "email.smtputf8");
+  if (smtputf8 && !options_.allow_smtputf8) return add_error(field, issue_code::email_smtputf8);
   const std::string local =
       smtputf8 && !quoted ? unicode::nfc(written_local) : std::string(written_local);
   if (!quoted && !check_dot_atom(local, field)) return;
   // Rule 7.
   if (local.size() > max_local_octets) {
-    return add_error(field, "email.local_too_long",
+    return add_error(field, issue_code::email_local_too_long,
                      {{"max", std::int64_t{max_local_octets}},
                       {"actual", static_cast<std::int64_t>(local.size())}});
   }
@@ -323,9 +323,9 @@ void email_rules::check(std::string_view text, field_result& field) const {
   std::string ascii_domain;
   if (domain.front() == '[') {
     // Rule 8: an address literal; the UTS #46 rules 9 to 12 do not apply to it.
-    if (!options_.allow_domain_literal) return add_error(field, "email.domain_literal");
+    if (!options_.allow_domain_literal) return add_error(field, issue_code::email_domain_literal);
     if (!is_domain_literal(domain)) {
-      return add_error(field, "email.domain_invalid", {{"reason", std::string("literal")}});
+      return add_error(field, issue_code::email_domain_invalid, {{"reason", std::string("literal")}});
     }
     unicode_domain = ascii_domain = std::string(domain);
   } else {
@@ -333,7 +333,7 @@ void email_rules::check(std::string_view text, field_result& field) const {
     unicode_domain = mapped_domain(uts46_, domain);
     if (!unicode_domain.empty() && (unicode_domain.front() == '.' || unicode_domain.back() == '.' ||
                                     unicode_domain.find("..") != std::string::npos)) {
-      return add_error(field, "email.domain_dot");
+      return add_error(field, issue_code::email_domain_dot);
     }
     // Rule 10. Past rule 9 no label is empty, so a name of over 127 labels has over 253
     // octets in any form: it is too long, whatever else is wrong with its labels. It is
@@ -343,17 +343,17 @@ void email_rules::check(std::string_view text, field_result& field) const {
     constexpr std::size_t max_labels = (max_domain_octets + 1) / 2;
     if (static_cast<std::size_t>(std::count(unicode_domain.begin(), unicode_domain.end(), '.')) >=
         max_labels) {
-      return add_error(field, "email.domain_too_long", {{"max", std::int64_t{max_domain_octets}}});
+      return add_error(field, issue_code::email_domain_too_long, {{"max", std::int64_t{max_domain_octets}}});
     }
     const idna_output ascii = run_idna(uts46_, uidna_nameToASCII_UTF8, domain);
     if ((ascii.errors & UIDNA_ERROR_LABEL_TOO_LONG) || ascii.status == U_INPUT_TOO_LONG_ERROR) {
       // ICU refuses to Punycode-encode a label of over 1000 code units (keeping that
       // step linear); such a label is far over 63 octets in any encoding.
-      return add_error(field, "email.domain_label_too_long",
+      return add_error(field, issue_code::email_domain_label_too_long,
                        {{"max", std::int64_t{max_label_octets}}});
     }
     if (ascii.errors & UIDNA_ERROR_DOMAIN_NAME_TOO_LONG) {
-      return add_error(field, "email.domain_too_long", {{"max", std::int64_t{max_domain_octets}}});
+      return add_error(field, issue_code::email_domain_too_long, {{"max", std::int64_t{max_domain_octets}}});
     }
     if (ascii.errors != 0 || U_FAILURE(ascii.status)) {
       const char* reason = "disallowed";
@@ -363,15 +363,15 @@ void email_rules::check(std::string_view text, field_result& field) const {
           break;
         }
       }
-      return add_error(field, "email.domain_invalid", {{"reason", std::string(reason)}});
+      return add_error(field, issue_code::email_domain_invalid, {{"reason", std::string(reason)}});
     }
     ascii_domain = ascii.text;
     // Rule 11.
     const std::size_t last_dot = ascii_domain.rfind('.');
-    if (last_dot == std::string::npos) return add_error(field, "email.domain_no_dot");
+    if (last_dot == std::string::npos) return add_error(field, issue_code::email_domain_no_dot);
     const std::string_view tld = std::string_view(ascii_domain).substr(last_dot + 1);
     if (std::all_of(tld.begin(), tld.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return add_error(field, "email.tld_numeric");
+      return add_error(field, issue_code::email_tld_numeric);
     }
     // Rule 12.
     for (const auto& name : options_.special_use_domains) {
@@ -380,13 +380,13 @@ void email_rules::check(std::string_view text, field_result& field) const {
           ascii_domain.size() > name.size() &&
           ascii_domain.compare(ascii_domain.size() - name.size(), name.size(), name) == 0 &&
           ascii_domain[ascii_domain.size() - name.size() - 1] == '.';
-      if (equal || below) return add_error(field, "email.special_use", {{"domain", name}});
+      if (equal || below) return add_error(field, issue_code::email_special_use, {{"domain", name}});
     }
   }
   // Rule 13.
   const std::size_t address_octets = local.size() + 1 + ascii_domain.size();
   if (address_octets > max_address_octets) {
-    return add_error(field, "email.too_long",
+    return add_error(field, issue_code::email_too_long,
                      {{"max", std::int64_t{max_address_octets}},
                       {"actual", static_cast<std::int64_t>(address_octets)}});
   }
@@ -427,7 +427,7 @@ void email_rules::warn(std::string_view local, std::string_view unicode_domain,
       }
     }
   }
-  if (suspicious || params.size() > 1) add_warning(field, "email.confusable", std::move(params));
+  if (suspicious || params.size() > 1) add_warning(field, issue_code::email_confusable, std::move(params));
 
   // email.typo: the nearest popular domain within two edits; earlier entries win ties.
   if (is_popular) return;
@@ -439,7 +439,7 @@ void email_rules::warn(std::string_view local, std::string_view unicode_domain,
     if (distance < best_distance) best_distance = distance, best = &candidate;
   }
   if (best) {
-    add_warning(field, "email.typo", {{"suggestion", std::string(local) + "@" + *best}});
+    add_warning(field, issue_code::email_typo, {{"suggestion", std::string(local) + "@" + *best}});
   }
 }
 

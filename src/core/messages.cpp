@@ -107,9 +107,7 @@ class pattern_formatter {
       out += '\'', i_ += 2;
       return;
     }
-    const bool starts_quote =
-        i_ + 1 < p_.size() && (p_[i_ + 1] == '{' || p_[i_ + 1] == '}' ||
-                               (in_plural && p_[i_ + 1] == '#') || p_[i_ + 1] == '|');
+    const bool starts_quote = i_ + 1 < p_.size() && starts_quoted_text(p_[i_ + 1], in_plural);
     ++i_;
     if (!starts_quote) {
       out += '\'';
@@ -129,13 +127,13 @@ class pattern_formatter {
   }
 
   void skip_space() {
-    while (i_ < p_.size() && (p_[i_] == ' ' || p_[i_] == '\t' || p_[i_] == '\n')) ++i_;
+    while (i_ < p_.size() && is_space(p_[i_])) ++i_;
   }
 
   std::string_view word() {
     skip_space();
     const std::size_t start = i_;
-    while (i_ < p_.size() && p_[i_] != ',' && p_[i_] != '}' && p_[i_] != '{' && p_[i_] != ' ') ++i_;
+    while (i_ < p_.size() && p_[i_] != ',' && p_[i_] != '}' && p_[i_] != '{' && !is_space(p_[i_])) ++i_;
     const std::string_view w = p_.substr(start, i_ - start);
     skip_space();
     return w;
@@ -227,6 +225,11 @@ class pattern_formatter {
 };
 
 }  // namespace
+
+std::string format_message(std::string_view pattern, const named_scalars& params,
+                           std::string_view locale) {
+  return pattern_formatter(pattern, params, locale).run();
+}
 
 message_catalog::message_catalog() {
   for (std::size_t i = 0; i < embedded::message_catalog_count; ++i) {

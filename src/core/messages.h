@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "codes.h"
+#include "veto/expected.h"
 #include "veto/veto.h"
 
 namespace veto {
@@ -27,6 +29,36 @@ namespace veto {
 // function cost the module 1.1 KB of brotli (bench/RESULTS.md). Unknown locales get plain
 // ASCII digits.
 std::string format_integer(std::string_view locale, std::int64_t n);
+
+// The syntax the formatter and check_template share. Spaces inside an argument: ICU's
+// Pattern_White_Space has more, but templates are checked to use only these.
+constexpr bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n';
+}
+
+// ICU's default apostrophe mode: an apostrophe before { or } (or # in a plural's message)
+// starts quoted text; '|' would too only inside a choice argument, which veto has not.
+constexpr bool starts_quoted_text(char next, bool in_plural) {
+  return next == '{' || next == '}' || (in_plural && next == '#');
+}
+
+// Limits on an integrator's template (docs/contract.md §7.5). The longest catalog pattern is
+// 1.6 KB (bg email.domain_invalid) and nests arguments 1 deep. The depth is bounded because
+// formatting a plural reads its choices up to twice, so each level could double the work.
+inline constexpr std::size_t max_template_bytes = 8 * 1024;
+inline constexpr int max_template_depth = 3;
+
+// Checks a template for `spec`'s messages: valid UTF-8, not blank, within the limits, and the
+// subset of ICU MessageFormat the formatter reads, strictly: {param} with a parameter of the
+// code; {n, number} or {n, number, integer} and {n, plural, ...} only for integer
+// parameters; {p, select, ...} only for text ones; plural forms zero one two few many other
+// and =N; an `other` choice; each selector once; quotes as ICU's default apostrophe mode.
+// The problem, when there is one, says where: "byte 12: unknown placeholder {x}; ...".
+expected<void> check_template(std::string_view text, const code_spec& spec);
+
+// `pattern` (a catalog's, or a checked template) formatted with `params` in `locale`.
+std::string format_message(std::string_view pattern, const named_scalars& params,
+                           std::string_view locale);
 
 class message_catalog {
  public:
@@ -57,6 +89,22 @@ class message_catalog {
   };
   static const locale_catalog& loaded(const locale_catalog& catalog);
   std::map<std::string, locale_catalog, std::less<>> catalogs_;
+};
+
+// The checked templates of a veto::message_overrides, by locale and code.
+struct message_overrides::impl {
+  std::map<std::string, std::string, std::less<>> templates;  // key(locale, code) -> template
+
+  static std::string key(std::string_view locale, std::string_view code) {
+    std::string joined(locale);
+    joined += ' ';
+    joined += code;
+    return joined;
+  }
+  const std::string* find(std::string_view locale, std::string_view code) const {
+    const auto found = templates.find(key(locale, code));
+    return found == templates.end() ? nullptr : &found->second;
+  }
 };
 
 }  // namespace veto

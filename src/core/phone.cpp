@@ -44,14 +44,14 @@ void phone_rules::check(std::string_view text, std::string_view region, field_re
   // first (kMaxInputStringLength); veto does the same, which keeps this rule linear.
   constexpr std::size_t max_input_bytes = 250;
   if (text.size() > max_input_bytes) {
-    return add_error(field, "phone.invalid", {{"reason", std::string("too_long")}});
+    return add_error(field, issue_code::phone_invalid, {{"reason", std::string("too_long")}});
   }
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   PhoneNumber number;
   const auto error =
       util.Parse(std::string(text), region.empty() ? "ZZ" : std::string(region), &number);
   if (error != PhoneNumberUtil::NO_PARSING_ERROR) {
-    return add_error(field, "phone.invalid", {{"reason", std::string(reason_token(error))}});
+    return add_error(field, issue_code::phone_invalid, {{"reason", std::string(reason_token(error))}});
   }
   // IsValidNumber(n) is GetNumberType(n) != UNKNOWN in libphonenumber: both find the
   // number's region, then match the national number against that region's type patterns
@@ -59,7 +59,7 @@ void phone_rules::check(std::string_view text, std::string_view region, field_re
   // validity off it halves the pattern matching, the bulk of a phone check.
   const auto number_type = util.GetNumberType(number);
   if (number_type == PhoneNumberUtil::UNKNOWN) {
-    return add_error(field, "phone.invalid", {{"reason", std::string("not_valid")}});
+    return add_error(field, issue_code::phone_invalid, {{"reason", std::string("not_valid")}});
   }
   std::string e164, international, national, number_region;
   util.Format(number, PhoneNumberUtil::E164, &e164);
@@ -74,11 +74,11 @@ void phone_rules::check(std::string_view text, std::string_view region, field_re
   field.info.emplace_back("type", type);
   const auto& allowed = options_.allowed_types;
   if (std::find(allowed.begin(), allowed.end(), type) == allowed.end()) {
-    return add_error(field, "phone.type", {{"type", type}});
+    return add_error(field, issue_code::phone_type, {{"type", type}});
   }
   field.value = e164;
   if (!region.empty() && number_region != region && number_region != "001") {
-    add_warning(field, "phone.region_mismatch", {{"region", number_region}});
+    add_warning(field, issue_code::phone_region_mismatch, {{"region", number_region}});
   }
 }
 

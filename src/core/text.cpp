@@ -190,7 +190,7 @@ void text_rules::check(std::string_view trimmed, field_result& field) const {
   for (std::size_t pos = 0; pos < text.size();) {
     const char32_t cp = utf8::next(text, pos);
     if (const char* kind = forbidden_kind(cp)) {
-      return add_error(field, "text.forbidden_char",
+      return add_error(field, issue_code::text_forbidden_char,
                        {{"char", utf8::code_point_label(cp)}, {"kind", std::string(kind)}});
     }
   }
@@ -209,15 +209,15 @@ void text_rules::check(std::string_view trimmed, field_result& field) const {
   field.info.emplace_back("words", words);
   field.value = text;
   if (graphemes < options_.min_graphemes) {
-    add_error(field, "text.too_short", {{"min", options_.min_graphemes}, {"actual", graphemes}});
+    add_error(field, issue_code::text_too_short, {{"min", options_.min_graphemes}, {"actual", graphemes}});
   } else if (graphemes > options_.max_graphemes) {
-    add_error(field, "text.too_long", {{"max", options_.max_graphemes}, {"actual", graphemes}});
+    add_error(field, issue_code::text_too_long, {{"max", options_.max_graphemes}, {"actual", graphemes}});
   }
   if (words < options_.min_words) {
-    add_error(field, "text.too_few_words", {{"min", options_.min_words}, {"actual", words}});
+    add_error(field, issue_code::text_too_few_words, {{"min", options_.min_words}, {"actual", words}});
   }
   if (options_.require_meaningful && !is_meaningful(text, clusters, facts)) {
-    add_error(field, "text.not_meaningful");
+    add_error(field, issue_code::text_not_meaningful);
   }
 }
 

@@ -65,17 +65,17 @@ const form_member* find(const form& members, std::string_view name) {
 std::optional<std::string_view> hygienic_text(const form_member* member, field_result& field) {
   if (!member || member->type == form_member::kind::null) return std::nullopt;
   if (member->type != form_member::kind::string) {
-    add_error(field, "type");
+    add_error(field, issue_code::type);
     return std::nullopt;
   }
   if (member->text.size() > max_field_bytes) {
-    add_error(field, "too_long",
+    add_error(field, issue_code::too_long,
               {{"max", std::int64_t{max_field_bytes}},
                {"actual", static_cast<std::int64_t>(member->text.size())}});
     return std::nullopt;
   }
   if (const auto bad = utf8::first_invalid(member->text)) {
-    add_error(field, "encoding", {{"offset", static_cast<std::int64_t>(*bad)}});
+    add_error(field, issue_code::encoding, {{"offset", static_cast<std::int64_t>(*bad)}});
     return std::nullopt;
   }
   const std::string_view trimmed = unicode::trim(member->text);
@@ -99,10 +99,12 @@ struct validator::impl {
   std::string rules_json;
   std::vector<compiled_field> fields;  // one per field of `rules`, in order
   message_catalog messages;
+  std::shared_ptr<const message_overrides::impl> overrides;  // null: none
 
   // The rules refer to the options in `rules`, so an impl stays where it was made.
-  static expected<std::unique_ptr<impl>> make(ruleset loaded) {
+  static expected<std::unique_ptr<impl>> make(ruleset loaded, const message_overrides& custom) {
     auto state = std::make_unique<impl>(std::move(loaded));
+    state->overrides = custom.state_;
     state->fields.reserve(state->rules.fields.size());
     for (const auto& spec : state->rules.fields) {
       expected<compiled_field> field = compile(state->rules, spec);
@@ -133,7 +135,7 @@ struct validator::impl {
     field.name = spec.name;
     const auto trimmed = hygienic_text(find(members, spec.name), field);
     if (!trimmed) {
-      if (field.errors.empty() && spec.required) add_error(field, "required");
+      if (field.errors.empty() && spec.required) add_error(field, issue_code::required);
       return field;
     }
     // get_if, not std::visit: visit's dispatch table and bad_variant_access cost the Wasm
@@ -153,7 +155,11 @@ struct validator::impl {
   }
 
   void localize(std::string_view locale, std::vector<issue>& issues) const {
-    for (auto& item : issues) item.message = messages.format(locale, item.code, item.params);
+    for (auto& item : issues) {
+      const std::string* custom = overrides ? overrides->find(locale, item.code) : nullptr;
+      item.message = custom ? format_message(*custom, item.params, locale)
+                            : messages.format(locale, item.code, item.params);
+    }
   }
 
   void localize(std::string_view locale, field_result& field) const {
@@ -175,7 +181,7 @@ struct validator::impl {
   result validate(const form& members, std::string_view tag) const {
     const std::string_view locale = messages.negotiate(tag);
     if (const std::string* name = duplicate_name(members)) {
-      return refused(locale, issue{"form.duplicate_field", {{"field", *name}}, {}});
+      return refused(locale, make_issue(issue_code::form_duplicate_field, {{"field", *name}}));
     }
     result out;
     out.ruleset_id = rules.id;
@@ -189,7 +195,7 @@ struct validator::impl {
     }
     for (const auto& member : members) {
       if (!rules.find(member.name)) {
-        out.form_warnings.push_back(issue{"unknown_field", {{"field", member.name}}, {}});
+        out.form_warnings.push_back(make_issue(issue_code::unknown_field, {{"field", member.name}}));
       }
     }
     localize(out.locale, out.form_warnings);
@@ -203,9 +209,14 @@ validator::validator(validator&&) noexcept = default;
 validator& validator::operator=(validator&&) noexcept = default;
 
 expected<validator> validator::from_ruleset(std::string_view ruleset_json) {
+  return from_ruleset(ruleset_json, message_overrides());
+}
+
+expected<validator> validator::from_ruleset(std::string_view ruleset_json,
+                                            const message_overrides& messages) {
   expected<ruleset> loaded = load_ruleset(ruleset_json);
   if (!loaded) return unexpected(std::move(loaded).error());
-  expected<std::unique_ptr<impl>> state = impl::make(std::move(*loaded));
+  expected<std::unique_ptr<impl>> state = impl::make(std::move(*loaded), messages);
   if (!state) return unexpected(std::move(state).error());
   return validator(std::move(*state));
 }
@@ -215,7 +226,11 @@ std::string_view validator::default_ruleset_json() noexcept {
 }
 
 expected<validator> validator::from_default_ruleset() {
-  expected<std::unique_ptr<impl>> state = impl::make(default_ruleset());
+  return from_default_ruleset(message_overrides());
+}
+
+expected<validator> validator::from_default_ruleset(const message_overrides& messages) {
+  expected<std::unique_ptr<impl>> state = impl::make(default_ruleset(), messages);
   if (!state) return unexpected(std::move(state).error());
   return validator(std::move(*state));
 }
@@ -225,7 +240,7 @@ result validator::validate_json(std::string_view document, std::string_view loca
   if (!parsed) {
     document_error& error = parsed.error();
     return state_->refused(state_->messages.negotiate(locale),
-                           issue{std::move(error.code), std::move(error.params), {}});
+                           make_issue(error.code, std::move(error.params)));
   }
   return state_->validate(*parsed, locale);
 }

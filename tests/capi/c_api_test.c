@@ -200,6 +200,60 @@ static void check_lists(const veto_validator* v) {
   CHECK(veto_ruleset_json(NULL, &out) == VETO_ERROR_ARGUMENT && is_empty(&out));
 }
 
+/* Message templates: they replace the catalog's message of their code in their locale,
+ * with the default ruleset (NULL) or a given one; a bad template is refused by name. */
+static void check_messages(void) {
+  static const char messages[] =
+      "{\"email.typo\":{\"de\":\"Vielleicht {suggestion}?\"},"
+      "\"required\":{\"de\":\"{x}\"}}";
+  static const char good[] = "{\"email.typo\":{\"de\":\"Vielleicht {suggestion}?\"}}";
+  static const char one_field[] =
+      "{\"id\":\"m\",\"version\":1,\"fields\":[{\"name\":\"email\",\"kind\":\"email\"}]}";
+  veto_validator* v = (veto_validator*)&checks;
+  veto_string message = {(char*)"stale", 5};
+  veto_string out;
+
+  CHECK(veto_create_with_messages(NULL, 0, messages, sizeof messages - 1, &v, &message) ==
+        VETO_ERROR_MESSAGES);
+  CHECK(v == NULL);
+  CHECK(holds(&message, "messages[\"required\"][\"de\"]: byte 0: unknown placeholder {x}; "
+                        "required has none"));
+  veto_free(message.data);
+  CHECK(veto_create_with_messages(NULL, 0, "[", 1, &v, NULL) == VETO_ERROR_MESSAGES && v == NULL);
+  /* The templates are checked first, then the ruleset. */
+  CHECK(veto_create_with_messages("{", 1, good, sizeof good - 1, &v, &message) ==
+        VETO_ERROR_RULESET && v == NULL && message.length > 0);
+  veto_free(message.data);
+  CHECK(veto_create_with_messages(NULL, 0, NULL, 1, &v, &message) == VETO_ERROR_ARGUMENT &&
+        is_empty(&message));
+  CHECK(veto_create_with_messages(NULL, 0, good, sizeof good - 1, NULL, &message) ==
+        VETO_ERROR_ARGUMENT);
+  CHECK(strcmp(veto_status_name(VETO_ERROR_MESSAGES), "VETO_ERROR_MESSAGES") == 0);
+
+  CHECK(veto_create_with_messages(NULL, 0, good, sizeof good - 1, &v, &message) == VETO_OK);
+  CHECK(v != NULL && is_empty(&message));
+  CHECK(veto_validate_json(v, form, sizeof form - 1, "de", 2, &out) == VETO_OK);
+  CHECK(holds(&out, "\"message\":\"Vielleicht anna@gmail.com?\""));
+  veto_free(out.data);
+  CHECK(veto_validate_json(v, form, sizeof form - 1, "en", 2, &out) == VETO_OK);
+  CHECK(holds(&out, "\"message\":\"Did you mean anna@gmail.com?\""));
+  veto_free(out.data);
+  veto_destroy(v);
+
+  /* A given ruleset; no templates (NULL) is the same as veto_create. */
+  CHECK(veto_create_with_messages(one_field, sizeof one_field - 1, good, sizeof good - 1, &v,
+                                  &message) == VETO_OK);
+  CHECK(veto_validate_json(v, form, sizeof form - 1, "de", 2, &out) == VETO_OK);
+  CHECK(holds(&out, "Vielleicht anna@gmail.com?") && holds(&out, "\"unknown_field\""));
+  veto_free(out.data);
+  veto_destroy(v);
+  CHECK(veto_create_with_messages(one_field, sizeof one_field - 1, NULL, 0, &v, NULL) == VETO_OK);
+  CHECK(veto_validate_json(v, form, sizeof form - 1, "de", 2, &out) == VETO_OK);
+  CHECK(holds(&out, "Meinten Sie anna@gmail.com?"));
+  veto_free(out.data);
+  veto_destroy(v);
+}
+
 int main(int argc, char** argv) {
   veto_validator* v = NULL;
   if (argc != 2) {
@@ -214,6 +268,7 @@ int main(int argc, char** argv) {
   veto_destroy(NULL);
 
   check_create();
+  check_messages();
   CHECK(veto_create_default(&v) == VETO_OK && v != NULL);
   if (v != NULL) {
     check_validate_json(v);

@@ -112,3 +112,20 @@ test('a lone CR is no line end, a NUL is no JSON: one result per LF line either 
   const r = run(['validate'], input);
   assert.deepEqual(r.lines.map((l) => l.form.errors[0]?.code), ['form.json', 'form.json', undefined]);
 });
+
+test('--messages FILE replaces messages with its templates; a bad template is exit 2, named', () => {
+  const good = path.join(scratch, 'messages.json');
+  writeFileSync(good, JSON.stringify({'email.typo': {de: 'Vielleicht {suggestion}?'}}));
+  const r = run(['validate', '--locale', 'de', `--messages=${good}`], form('anna@gmial.com') + '\n');
+  assert.equal(r.status, 0);
+  assert.equal(r.lines[0].fields.email.warnings[0].message, 'Vielleicht anna@gmail.com?');
+  const en = run(['validate', '--messages', good], form('anna@gmial.com') + '\n');
+  assert.equal(en.lines[0].fields.email.warnings[0].message, 'Did you mean anna@gmail.com?');
+  const bad = path.join(scratch, 'bad-messages.json');
+  writeFileSync(bad, JSON.stringify({'email.typo': {de: 'Vielleicht {vorschlag}?'}}));
+  const refused = run(['validate', '--messages', bad], form('a@b.de') + '\n');
+  assert.equal(refused.status, 2);
+  assert.deepEqual(refused.lines, []);
+  assert.match(refused.stderr, /bad-messages\.json: messages\["email\.typo"\]\["de"\]: byte 11: unknown placeholder \{vorschlag\}; email\.typo has \{suggestion\}/);
+  assert.equal(run(['validate', '--messages', path.join(scratch, 'missing.json')], '').status, 2);
+});

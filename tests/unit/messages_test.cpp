@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "../../src/core/codes.h"   // the one list of codes (constexpr, header only)
 #include "../../src/core/plural.h"  // cldr_locale: the catalog "pt" is pt_PT
 #include "veto/veto.h"
 
@@ -20,18 +21,14 @@ namespace {
 
 using json = nlohmann::json;
 
-// code -> allowed params, from tests/vectors/codes.txt
+// code -> its params, from the one list of codes (src/core/codes.h).
 std::map<std::string, std::set<std::string>> known_codes() {
   std::map<std::string, std::set<std::string>> codes;
-  std::ifstream in(std::string(VETO_VECTORS_DIR) + "/codes.txt");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream words(line);
-    std::string code, param;
-    words >> code;
-    while (words >> param) codes[code].insert(param);
-    codes[code];
+  for (const veto::code_spec& spec : veto::codes) {
+    auto& params = codes[std::string(spec.name)];
+    for (const veto::param_spec& param : spec.params) {
+      if (!param.name.empty()) params.insert(std::string(param.name));
+    }
   }
   return codes;
 }

@@ -6,6 +6,7 @@ the C++ core, byte for byte the CLI's and the WebAssembly module's::
     import veto
 
     validator = veto.Validator()                 # or Validator(ruleset=json_text_or_dict)
+    # Validator(messages={"email.typo": {"de": "Vielleicht {suggestion}?"}}) replaces messages
     result = validator.validate({"email": "anna@gmial.com", "country": "DE"}, locale="de")
     result["valid"], result["fields"]["email"]["warnings"][0]["code"]   # False, "email.typo"
 
@@ -14,7 +15,7 @@ wrong JSON type and forms that are no object come back as the result's error cod
 (``form.encoding``, a field's ``encoding`` or ``type``, ``form.not_object``). Exceptions
 are for the caller's mistakes: ``TypeError`` for an argument of the wrong Python type
 (below), ``KeyError`` for a field name the ruleset lacks, ``RulesetError`` for a ruleset
-that does not load, ``ValueError`` for a closed validator, ``MemoryError``.
+that does not load, ``MessagesError`` for a message template that is refused, ``ValueError`` for a closed validator, ``MemoryError``.
 
 Validation releases the GIL (ctypes does around every call into libveto), and a Validator
 is immutable: share one between threads.
@@ -29,7 +30,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 from . import _native
 
-__all__ = ["Validator", "RulesetError", "warm_up", "__version__"]
+__all__ = ["Validator", "RulesetError", "MessagesError", "warm_up", "__version__"]
 
 __version__: str = _native.lib.veto_version().decode("ascii")
 
@@ -39,6 +40,11 @@ Form = Mapping[str, Any]
 
 class RulesetError(ValueError):
     """A ruleset that did not load; the message is the loader's, naming the bad place."""
+
+
+class MessagesError(ValueError):
+    """Message templates that were refused; the message names the code, locale and problem,
+    e.g. 'messages["email.typo"]["de"]: byte 12: unknown placeholder {x}; ...'."""
 
 
 def warm_up() -> None:
@@ -116,22 +122,31 @@ def _json_document(value: object) -> str:
 
 class Validator:
     """A validator for one ruleset: the default one, or ``ruleset`` (JSON text as str or
-    bytes, or a mapping that json.dumps encodes). Raises RulesetError with the loader's
-    message when the ruleset does not load."""
+    bytes, or a mapping that json.dumps encodes). ``messages`` replaces messages with
+    templates, {code: {locale: template}} as a mapping or JSON text (docs/contract.md §7.5).
+    Raises RulesetError with the loader's message when the ruleset does not load, and
+    MessagesError when a template is refused."""
 
-    def __init__(self, ruleset: Union[str, bytes, Mapping[str, Any], None] = None) -> None:
+    def __init__(self, ruleset: Union[str, bytes, Mapping[str, Any], None] = None,
+                 messages: Union[str, bytes, Mapping[str, Any], None] = None) -> None:
         handle = ctypes.c_void_p()
-        if ruleset is None:
+        if ruleset is None and messages is None:
             _check(_native.lib.veto_create_default(ctypes.byref(handle)))
         else:
             if isinstance(ruleset, Mapping):
                 ruleset = json.dumps(ruleset, ensure_ascii=False)
-            text = _text(ruleset, "ruleset")
+            if isinstance(messages, Mapping):
+                messages = json.dumps(messages, ensure_ascii=False)
+            text = None if ruleset is None else _text(ruleset, "ruleset")
+            templates = None if messages is None else _text(messages, "messages")
             message = _native.VetoString()
-            status = _native.lib.veto_create(text, len(text), ctypes.byref(handle),
-                                             ctypes.byref(message))
+            status = _native.lib.veto_create_with_messages(
+                text, len(text or b""), templates, len(templates or b""), ctypes.byref(handle),
+                ctypes.byref(message))
             if status == _native.ERROR_RULESET:
                 raise RulesetError(_native.take(message).decode("utf-8", "replace"))
+            if status == _native.ERROR_MESSAGES:
+                raise MessagesError(_native.take(message).decode("utf-8", "replace"))
             _check(status)
         self._handle: Optional[int] = handle.value
         self._destroy = _native.lib.veto_destroy  # still reachable in __del__ at exit

@@ -23,6 +23,7 @@ ERROR_RULESET = 2
 ERROR_NO_FIELD = 3
 ERROR_MEMORY = 4
 ERROR_INTERNAL = 5
+ERROR_MESSAGES = 6
 
 # veto_kind (veto_c.h)
 KIND_STRING = 0
@@ -78,6 +79,7 @@ _signatures = {
     "veto_free": (None, [ctypes.c_void_p]),
     "veto_create_default": (_status, [ctypes.POINTER(_handle)]),
     "veto_create": (_status, [_text, _size, ctypes.POINTER(_handle), _out]),
+    "veto_create_with_messages": (_status, [_text, _size, _text, _size, ctypes.POINTER(_handle), _out]),
     "veto_destroy": (None, [_handle]),
     "veto_validate_json": (_status, [_handle, _text, _size, _text, _size, _out]),
     "veto_validate_members": (_status, [_handle, _members, _size, _text, _size, _out]),
