@@ -268,6 +268,13 @@ std::vector<country_entry> validator::countries(std::string_view locale) const {
   return out;
 }
 
+issue validator::make_issue(std::string code, named_scalars params,
+                            std::string_view locale) const {
+  issue out{std::move(code), std::move(params), {}};
+  out.message = state_->messages.format(state_->messages.negotiate(locale), out.code, out.params);
+  return out;
+}
+
 std::string validator::message_locale(std::string_view locale) const {
   return std::string(state_->messages.negotiate(locale));
 }
