@@ -18,6 +18,9 @@ packages=(
   # veto-server: HTTP (cpp-httplib 0.11), storage (SQLite), the sqlite3 shell its crash test
   # reads the database with, and wrk for the load benchmark
   libcpp-httplib-dev libsqlite3-dev sqlite3 zlib1g-dev libbrotli-dev wrk
+  # veto-server's mail-domain check: c-ares (the resolver library), and dnsmasq, the DNS
+  # server its tests start on loopback
+  libc-ares-dev dnsmasq-base
   # the Python package (python/): a venv, pip (which brings setuptools and wheel), pytest
   python3-venv python3-pip python3-pytest
   # browser tests: Debian's Chromium, driven by playwright-core (its own download fails here)

@@ -197,6 +197,7 @@ export type Code =
   | 'email.domain_no_dot'
   | 'email.tld_numeric'
   | 'email.special_use'
+  | 'email.domain_no_mail'
   | 'email.too_long'
   | 'email.confusable'
   | 'email.typo'
@@ -240,6 +241,7 @@ export interface CodeParams {
   'email.domain_no_dot': {};
   'email.tld_numeric': {};
   'email.special_use': {domain: string};
+  'email.domain_no_mail': {domain: string};
   'email.too_long': {max: number; actual: number};
   'email.confusable': {domain: string; lookalike?: string};
   'email.typo': {suggestion: string};

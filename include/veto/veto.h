@@ -191,6 +191,13 @@ class VETO_API validator {
   // then its language, then "en"), e.g. "de" for "de-AT": what a page is rendered in.
   std::string message_locale(std::string_view locale) const;
 
+  // An issue found outside the ruleset's rules (veto-server's mail-domain check reports
+  // `email.domain_no_mail`), its message in `locale` (negotiated as for a result), so that
+  // it reads exactly like the validator's own (custom templates included). `code` is one of
+  // the contract's codes (docs/contract.md §3) with its params; another gets the code as
+  // its message.
+  issue make_issue(std::string code, named_scalars params, std::string_view locale) const;
+
   // The ruleset as loaded, with every default filled in, as compact JSON.
   const std::string& ruleset_json() const noexcept;
   // The fields of the ruleset, in order.

@@ -346,7 +346,8 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
   }
   const std::optional<std::string> body = read_body(req, res, reader, "application/json");
   if (!body) return;
-  const veto::result result = state.validator.validate_json(*body, api_locale(req));
+  veto::result result = state.validator.validate_json(*body, api_locale(req));
+  if (state.deliverability) state.deliverability->apply(result);
   // {"receipt":"…","result":{…}} once stored; {"result":{…}} when invalid.
   const auto answer = [&result](const std::string* receipt) {
     std::string json;
@@ -374,7 +375,8 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
   const page_submission submission = to_page_submission(parse_urlencoded(*body));
   const std::string locale =
       state.page.page_locale(submission.locale, req.get_header_value("Accept-Language"));
-  const veto::result result = state.validator.validate(submission.members, locale);
+  veto::result result = state.validator.validate(submission.members, locale);
+  if (state.deliverability) state.deliverability->apply(result);
   if (!result.valid) {
     const std::optional<std::string> fresh_key = random_hex(16);
     if (!fresh_key)

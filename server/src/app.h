@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "http_server.h"
+#include "mail_domain.h"
 #include "objection_store.h"
 #include "pages.h"
 #include "rate_limiter.h"
@@ -30,6 +31,9 @@ struct app_state {
   objection_store& store;
   rate_limiter& limiter;
   std::unique_ptr<cached_entity> ruleset;  // GET /api/ruleset
+  // --mail-domain-check on: submissions whose address's domain cannot receive mail are
+  // refused with email.domain_no_mail (mail_domain.h); nullptr when off.
+  const deliverability_check* deliverability = nullptr;
 };
 
 // Installs the routes, the error and exception handlers, the security headers and the

@@ -16,6 +16,7 @@
 #include "admin_app.h"
 #include "admin_cli.h"
 #include "app.h"
+#include "mail_domain.h"
 #include "options.h"
 #include "veto/veto.h"
 
@@ -72,6 +73,24 @@ int main(int argc, char** argv) {
   }
   const options& o = *parsed;
 
+  // The mail-domain check (mail_domain.h): off unless asked for, since it sends the domain
+  // of each new address to a DNS resolver. Its configuration is checked before anything
+  // else is opened.
+  std::unique_ptr<mail_domain_checker> mail_domains;
+  if (o.mail_domain_check) {
+    mail_domain_config config;
+    config.resolver = o.mail_domain_resolver;
+    config.timeout = o.mail_domain_timeout;
+    veto::expected<std::unique_ptr<mail_domain_checker>> made =
+        mail_domain_checker::create(std::move(config));
+    if (!made) return fail(made.error());
+    mail_domains = std::move(*made);
+    std::fprintf(stderr, "veto-server: mail-domain check on: asking %s, at most %lld ms an address\n",
+                 o.mail_domain_resolver.empty() ? "the resolvers of /etc/resolv.conf"
+                                                : o.mail_domain_resolver.c_str(),
+                 static_cast<long long>(o.mail_domain_timeout.count()));
+  }
+
   // SIGTERM and SIGINT are taken by a thread of their own (sigwait), so every other thread,
   // started below, inherits them blocked. SIGPIPE is ignored: a client going away is an
   // error value of send(), not a reason to die.
@@ -115,10 +134,13 @@ int main(int argc, char** argv) {
     if (!styles) return fail(styles.error());
   }
 
+  std::unique_ptr<deliverability_check> deliverability;
+  if (mail_domains) deliverability = std::make_unique<deliverability_check>(validator, *mail_domains);
   app_state state{
       validator, *page,
       *files,    **store,
-      limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json")};
+      limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json"),
+      deliverability.get()};
   connection_limits limits;
   limits.header_timeout = o.header_timeout;
   limits.read_timeout = o.read_timeout;

@@ -37,6 +37,13 @@ const char* const usage_text =
     "                         create --name N --role reader|handler --tokens FILE)\n"
     "  --retention-days N     erase objections N days after they were closed (at start-up\n"
     "                         and hourly); 0 = keep (default)\n"
+    "  --mail-domain-check on|off\n"
+    "                         refuse an objection whose address's domain cannot receive\n"
+    "                         mail (DNS: MX, null MX, A/AAAA); a DNS failure or timeout\n"
+    "                         never refuses (default off)\n"
+    "  --mail-domain-resolver IPV4[:PORT]|[IPV6]:PORT\n"
+    "                         the DNS resolver it asks (default: /etc/resolv.conf's)\n"
+    "  --mail-domain-timeout SEC  longest wait for DNS per address (default 2)\n"
     "  --help                 this text\n"
     "  --version              veto-server's version\n"
     "\n"
@@ -121,6 +128,13 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
         error = "--retention-days: expected 0 to 36500";
       }
       o.retention_days = static_cast<int>(number);
+    } else if (arg == "--mail-domain-check") {
+      if (value != "on" && value != "off") error = "--mail-domain-check: expected on or off";
+      o.mail_domain_check = value == "on";
+    } else if (arg == "--mail-domain-resolver") {
+      o.mail_domain_resolver = value;  // checked by mail_domain_checker::create
+    } else if (arg == "--mail-domain-timeout") {
+      seconds(o.mail_domain_timeout);
     } else if (arg == "--db") {
       o.db = value;
     } else if (arg == "--web") {

@@ -27,6 +27,9 @@ struct options {
   int admin_port = -1;                   // --admin-listen is given (-1: off; 0: any port)
   std::string admin_tokens;              // the tokens file; required with --admin-listen
   int retention_days = 0;                // erase objections closed this long ago; 0: never
+  bool mail_domain_check = false;        // ask DNS whether an address's domain takes mail
+  std::string mail_domain_resolver;      // "IP[:PORT]"; empty: the system's (resolv.conf)
+  std::chrono::milliseconds mail_domain_timeout{2000};
   bool help = false;
   bool version = false;  // --version: print "veto-server VERSION" and stop
 };

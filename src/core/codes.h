@@ -70,6 +70,7 @@ struct code_spec {
   X(email_domain_no_dot, "email.domain_no_dot", email, error, ())                            \
   X(email_tld_numeric, "email.tld_numeric", email, error, ())                                \
   X(email_special_use, "email.special_use", email, error, ({"domain"}))                      \
+  X(email_domain_no_mail, "email.domain_no_mail", email, error, ({"domain"}))                \
   X(email_too_long, "email.too_long", email, error,                                          \
     ({"max", param_type::integer}, {"actual", param_type::integer}))                         \
   X(email_confusable, "email.confusable", email, warning,                                    \

@@ -181,7 +181,7 @@ struct validator::impl {
   result validate(const form& members, std::string_view tag) const {
     const std::string_view locale = messages.negotiate(tag);
     if (const std::string* name = duplicate_name(members)) {
-      return refused(locale, make_issue(issue_code::form_duplicate_field, {{"field", *name}}));
+      return refused(locale, veto::make_issue(issue_code::form_duplicate_field, {{"field", *name}}));
     }
     result out;
     out.ruleset_id = rules.id;
@@ -195,7 +195,7 @@ struct validator::impl {
     }
     for (const auto& member : members) {
       if (!rules.find(member.name)) {
-        out.form_warnings.push_back(make_issue(issue_code::unknown_field, {{"field", member.name}}));
+        out.form_warnings.push_back(veto::make_issue(issue_code::unknown_field, {{"field", member.name}}));
       }
     }
     localize(out.locale, out.form_warnings);
@@ -240,7 +240,7 @@ result validator::validate_json(std::string_view document, std::string_view loca
   if (!parsed) {
     document_error& error = parsed.error();
     return state_->refused(state_->messages.negotiate(locale),
-                           make_issue(error.code, std::move(error.params)));
+                           veto::make_issue(error.code, std::move(error.params)));
   }
   return state_->validate(*parsed, locale);
 }
@@ -281,6 +281,13 @@ std::vector<country_entry> validator::countries(std::string_view locale) const {
     out.push_back({std::string(choice.alpha2), std::string(choice.name), is_eligible});
   }
   return out;
+}
+
+issue validator::make_issue(std::string code, named_scalars params,
+                            std::string_view locale) const {
+  std::vector<issue> out{issue{std::move(code), std::move(params), {}}};
+  state_->localize(state_->messages.negotiate(locale), out);  // with the integrator's templates
+  return std::move(out.front());
 }
 
 std::string validator::message_locale(std::string_view locale) const {

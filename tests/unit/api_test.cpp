@@ -132,6 +132,26 @@ TEST(api, message_locale_is_the_locale_results_carry) {
   EXPECT_EQ(v.message_locale("de-AT"), "de");
 }
 
+// An issue made outside the rules reads like the validator's own: the same message as the
+// validator gives that code and params in that locale. email.special_use (a rule's) checks
+// the formatting against a real result; email.domain_no_mail is the one the server makes.
+TEST(api, make_issue_formats_like_the_validators_own_issues) {
+  const auto& v = default_validator();
+  const veto::result r = v.validate_json(R"({"email":"anna@host.test"})", "fr-CA");
+  const veto::issue& own = r.fields[0].errors.at(0);
+  const veto::issue made = v.make_issue(own.code, own.params, "fr-CA");
+  EXPECT_EQ(made.code, own.code);
+  EXPECT_EQ(made.params, own.params);
+  EXPECT_EQ(made.message, own.message);
+
+  const veto::issue no_mail =
+      v.make_issue("email.domain_no_mail", {{"domain", std::string("müller.example")}}, "nn");
+  EXPECT_EQ(no_mail.message,  // nn negotiates to nb
+            "Domenet müller.example tar ikke imot e-post. Kontroller at adressen er skrevet "
+            "riktig, eller skriv inn en annen adresse.");
+  EXPECT_EQ(v.make_issue("no.such_code", {}, "de").message, "no.such_code");
+}
+
 // The supported locales are the catalogs in src/data/messages/, and each is its own
 // message locale.
 TEST(api, supported_locales_are_the_catalogs) {
