@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "http_server.h"
+#include "mail_config.h"
+#include "mail_sender.h"
 #include "objection_store.h"
 #include "pages.h"
 #include "rate_limiter.h"
@@ -30,6 +32,12 @@ struct app_state {
   objection_store& store;
   rate_limiter& limiter;
   std::unique_ptr<cached_entity> ruleset;  // GET /api/ruleset
+  // Mail (issue 23). With mode receipt, every stored objection queues its receipt email to
+  // the value of `email_field` in the same transaction, and the sender is woken.
+  mail_mode mail = mail_mode::none;
+  std::string email_field;        // the ruleset's first email field
+  std::string message_id_domain;  // the sender address's domain
+  mail_sender* sender = nullptr;  // null when mail is off
 };
 
 // Installs the routes, the error and exception handlers, the security headers and the

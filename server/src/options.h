@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mail_config.h"
 #include "veto/expected.h"
 
 namespace veto_server {
@@ -27,6 +28,8 @@ struct options {
   int admin_port = -1;                   // --admin-listen is given (-1: off; 0: any port)
   std::string admin_tokens;              // the tokens file; required with --admin-listen
   int retention_days = 0;                // erase objections closed this long ago; 0: never
+  mail_config mail;                      // --mail-mode, --smtp-*, --controller-*
+  std::string smtp_credentials;          // the file with the relay's user and password
   bool help = false;
 };
 
