@@ -27,6 +27,8 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   node "$root/bench/page.mjs" 7 >&2
 "$root/bench/server.sh" >&2
 "$root/bench/ffi.sh" >&2
+VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist \
+  node "$root/bench/mail.mjs" 1500 >&2
 {
   echo "# veto benchmark results"
   echo
@@ -56,6 +58,10 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo "## veto-server (\`bench/server.sh\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-server.md"
+  echo
+  echo "## veto-server's mail (\`node bench/mail.mjs 1500\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-mail.md"
   echo
   echo "## Through the C API and Python (\`bench/ffi.sh\`, run by scripts/bench.sh)"
   echo

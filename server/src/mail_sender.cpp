@@ -9,7 +9,6 @@
 #include <memory>
 
 namespace veto_server {
-namespace {
 
 // What the relay said during one transaction, read from curl's protocol trace.
 struct smtp_session {
@@ -17,7 +16,10 @@ struct smtp_session {
   std::string last_command;  // the verb of the last command sent: MAIL, RCPT, DATA, ...
   bool smtputf8 = false;     // the latest EHLO answer listed SMTPUTF8
   bool quitting = false;     // QUIT was sent: later replies say nothing about the message
+  bool heard = false;        // the relay said anything at all
 };
+
+namespace {
 
 std::string trimmed_line(std::string_view line) {
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
@@ -43,6 +45,7 @@ int on_trace(CURL*, curl_infotype type, char* data, std::size_t size, void* user
       const std::string line = trimmed_line(text.substr(start, end - start));
       if (line.size() >= 3) {
         session.last_reply = line;
+        session.heard = true;
         if (line.size() > 4 && line.compare(4, std::string::npos, "SMTPUTF8") == 0 &&
             line.compare(0, 3, "250") == 0) {
           session.smtputf8 = true;
@@ -77,12 +80,12 @@ using curl_handle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using curl_list = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 // A handle set up for the relay: TLS as configured, the credentials, the trace.
-curl_handle relay_handle(const mail_config& config, smtp_session& session,
-                         const std::atomic<bool>& stopping) {
+curl_handle relay_handle(const mail_config& config, const std::string& url,
+                         smtp_session& session, const std::atomic<bool>& stopping) {
   curl_handle curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return curl;
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, config.relay.c_str());
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   // smtp://: STARTTLS or nothing is sent; smtps:// is TLS from the first byte. Only a
   // relay on loopback may be spoken to in plain text, and only when told so
@@ -96,7 +99,6 @@ curl_handle relay_handle(const mail_config& config, smtp_session& session,
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
   curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);  // the trace goes to on_trace, nowhere else
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_trace);
   curl_easy_setopt(c, CURLOPT_DEBUGDATA, &session);
@@ -121,11 +123,33 @@ std::once_flag curl_initialized;
 
 }  // namespace
 
+smtp_client::smtp_client(const mail_config& config, std::string ehlo_domain)
+    : config_(config), session_(std::make_unique<smtp_session>()) {
+  // curl says EHLO with the URL's path; without one it would say "localhost".
+  const std::size_t scheme_end = config_.relay.find("://");
+  const bool has_path = scheme_end != std::string::npos &&
+                        config_.relay.find('/', scheme_end + 3) != std::string::npos;
+  url_ = has_path ? config_.relay : config_.relay + "/" + ehlo_domain;
+}
+
+smtp_client::~smtp_client() { curl_easy_cleanup(static_cast<CURL*>(handle_)); }  // QUIT
+
 smtp_result smtp_client::send(const outgoing_mail& mail, const std::atomic<bool>& stopping) {
-  smtp_session session;
-  curl_handle curl = relay_handle(config_, session, stopping);
-  if (!curl) return {smtp_result::kind::temporary, "curl could not be set up"};
-  CURL* c = curl.get();
+  smtp_result result = send_once(mail, stopping);
+  // A kept connection the relay closed meanwhile fails before any reply: once more, anew.
+  if (!result.reached && reused_ && !stopping) result = send_once(mail, stopping);
+  return result;
+}
+
+smtp_result smtp_client::send_once(const outgoing_mail& mail, const std::atomic<bool>& stopping) {
+  const bool reusing = handle_ != nullptr;
+  if (!handle_) {
+    handle_ = relay_handle(config_, url_, *session_, stopping).release();
+    if (!handle_) return {smtp_result::kind::temporary, "curl could not be set up", false};
+  }
+  CURL* c = static_cast<CURL*>(handle_);
+  smtp_session& session = *session_;
+  session = smtp_session{};
   const std::string from = "<" + config_.from + ">";
   curl_list recipients(curl_slist_append(nullptr, ("<" + mail.envelope_to + ">").c_str()),
                        curl_slist_free_all);
@@ -137,23 +161,31 @@ smtp_result smtp_client::send(const outgoing_mail& mail, const std::atomic<bool>
   curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
   curl_easy_setopt(c, CURLOPT_READDATA, &source);
   const CURLcode rc = curl_easy_perform(c);
-  if (rc == CURLE_OK) return {smtp_result::kind::sent, session.last_reply};
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);  // the list dies here
+  if (rc == CURLE_OK) {
+    reused_ = true;
+    return {smtp_result::kind::sent, session.last_reply, true};
+  }
+  // After a failure the connection's state is unknown: the next message starts anew.
+  curl_easy_cleanup(c);
+  handle_ = nullptr;
+  reused_ = reusing && !session.heard;
   const int code = reply_code(session.last_reply);
   const bool about_the_message = session.last_command == "MAIL" ||
                                  session.last_command == "RCPT" ||
                                  session.last_command == "DATA" || session.last_command == ".";
   if (code >= 500 && code < 600 && about_the_message) {
-    return {smtp_result::kind::permanent, session.last_reply};
+    return {smtp_result::kind::permanent, session.last_reply, true};
   }
   std::string reason = session.last_reply.empty() ? std::string() : session.last_reply + " (";
   reason += curl_easy_strerror(rc);
   if (!session.last_reply.empty()) reason += ")";
-  return {smtp_result::kind::temporary, reason};
+  return {smtp_result::kind::temporary, reason, session.heard};
 }
 
 std::optional<bool> smtp_client::offers_smtputf8(const std::atomic<bool>& stopping) {
   smtp_session session;
-  curl_handle curl = relay_handle(config_, session, stopping);
+  curl_handle curl = relay_handle(config_, url_, session, stopping);
   if (!curl) return std::nullopt;
   // No recipient and no upload: curl greets, says EHLO (and STARTTLS, and EHLO again),
   // sends HELP and leaves. Only the EHLO answer matters.
@@ -186,7 +218,8 @@ std::string utc_after(std::chrono::milliseconds delay) {
 
 mail_sender::mail_sender(objection_store& store, const mail_composer& composer,
                          const mail_config& config)
-    : store_(store), composer_(composer), config_(config), client_(config) {
+    : store_(store), composer_(composer), config_(config),
+      client_(config, composer.sender_domain()) {
   std::call_once(curl_initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   thread_ = std::thread([this] { run(); });
 }
@@ -215,39 +248,53 @@ void mail_sender::run() {
   while (!stopping_) {
     const veto::expected<std::vector<outbox_item>> due = store_.due_mail(utc_after({}), batch);
     if (!due) std::fprintf(stderr, "veto-server: mail: %s\n", due.error().c_str());
+    bool more = false;
     if (due) {
+      std::vector<mail_attempt> attempts;
+      bool relay_unreachable = false;
       for (const outbox_item& item : *due) {
-        if (stopping_) return;
-        deliver(item);
+        if (stopping_) break;
+        attempts.push_back(deliver(item, relay_unreachable));
       }
-      if (due->size() == batch) continue;  // more may be due
+      // One transaction for the batch. Should it fail, the rows stay pending and go again
+      // (at least once; the same Message-ID).
+      if (!store_.record_mail_attempts(attempts)) {
+        std::fprintf(stderr, "veto-server: mail: cannot record %zu attempt(s)\n", attempts.size());
+      }
+      more = due->size() == batch && !relay_unreachable;
     }
+    if (more) continue;
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait_for(lock, poll, [this] { return woken_ || stopping_; });
     woken_ = false;
   }
 }
 
-void mail_sender::deliver(const outbox_item& item) {
+mail_attempt mail_sender::deliver(const outbox_item& item, bool& relay_unreachable) {
   // The log names the receipt and the outcome, never the address or the relay's words
   // (which often quote the address): those stay in the outbox, for the operator.
   const auto give_up = [&](const char* state, const std::string& reason) {
-    store_.mail_give_up(item.id, state, reason);
     std::fprintf(stderr, "veto-server: mail for %s: %s (veto-server admin outbox)\n",
                  item.receipt.c_str(), state);
+    return mail_attempt{item.id, state, true, reason, "", ""};
   };
-  const auto retry = [&](const std::string& reason) {
+  const auto retry = [&](const std::string& reason, bool tried) {
     const std::chrono::milliseconds delay =
         retry_delay(item.attempts + 1, config_.retry_first, config_.retry_max);
-    store_.mail_retry(item.id, reason, utc_after(delay));
-    std::fprintf(stderr, "veto-server: mail for %s: not sent, trying again in %lld s\n",
-                 item.receipt.c_str(), static_cast<long long>(delay.count() / 1000));
+    if (tried) {
+      std::fprintf(stderr, "veto-server: mail for %s: not sent, trying again in %.1f s\n",
+                   item.receipt.c_str(), static_cast<double>(delay.count()) / 1000);
+    }
+    return mail_attempt{item.id, mail_pending, tried, reason, utc_after(delay), ""};
   };
+  // A relay that did not answer the batch's previous email is not asked again now: the
+  // rest waits for the next attempt without counting it.
+  if (relay_unreachable) return retry("not tried: the relay was unreachable", false);
   const veto::expected<outgoing_mail> mail = composer_.receipt(item);
   if (!mail) return give_up(mail_undeliverable, mail.error());
   if (mail->needs_smtputf8) {
     const std::optional<bool> offered = client_.offers_smtputf8(stopping_);
-    if (!offered) return retry("the relay could not be asked whether it offers SMTPUTF8");
+    if (!offered) return retry("the relay could not be asked whether it offers SMTPUTF8", true);
     if (!*offered) {
       return give_up(mail_undeliverable,
                      "the address's local part is not ASCII and the relay does not offer "
@@ -257,14 +304,16 @@ void mail_sender::deliver(const outbox_item& item) {
   const smtp_result result = client_.send(*mail, stopping_);
   switch (result.outcome) {
     case smtp_result::kind::sent:
-      store_.mail_sent_ok(item.id, result.reply, utc_after({}));
-      return;
+      return mail_attempt{item.id, mail_sent, true, result.reply, "", utc_after({})};
     case smtp_result::kind::permanent:
       return give_up(mail_failed, result.reply);
     case smtp_result::kind::temporary:
-      if (stopping_) return;  // cut short by the shutdown: due again at the next start
-      return retry(result.reply);
+      break;
   }
+  relay_unreachable = !result.reached;
+  // Cut short by the shutdown: due again at the next start, as it was.
+  if (stopping_) return mail_attempt{item.id, mail_pending, false, result.reply, utc_after({}), ""};
+  return retry(result.reply, true);
 }
 
 }  // namespace veto_server

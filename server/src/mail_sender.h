@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,20 +34,34 @@ namespace veto_server {
 struct smtp_result {
   enum class kind { sent, temporary, permanent };
   kind outcome = kind::temporary;
-  std::string reply;  // the relay's last reply line, or curl's reason when there was none
+  std::string reply;     // the relay's last reply line, or curl's reason when there was none
+  bool reached = false;  // the relay answered at all (else it is down or unreachable)
 };
 
-// One connection to the relay per call; blocking. Thread-compatible (one per thread).
+struct smtp_session;  // what one transaction heard (mail_sender.cpp)
+
+// A connection to the relay, kept open between messages (a relay may pause its greeting,
+// as postscreen does and the test sink does for 100 ms: one connection per message would
+// pay that every time); blocking. Thread-compatible: one per thread.
 class smtp_client {
  public:
-  explicit smtp_client(const mail_config& config) : config_(config) {}
+  explicit smtp_client(const mail_config& config, std::string ehlo_domain);
+  ~smtp_client();
   smtp_result send(const outgoing_mail& mail, const std::atomic<bool>& stopping);
-  // Whether the relay's EHLO answer lists SMTPUTF8 (asked over a connection that sends
-  // nothing); nullopt when the relay could not be asked.
+  // Whether the relay's EHLO answer lists SMTPUTF8 (asked over a connection of its own that
+  // sends nothing); nullopt when the relay could not be asked.
   std::optional<bool> offers_smtputf8(const std::atomic<bool>& stopping);
 
+  smtp_client(const smtp_client&) = delete;
+  smtp_client& operator=(const smtp_client&) = delete;
+
  private:
+  smtp_result send_once(const outgoing_mail& mail, const std::atomic<bool>& stopping);
   const mail_config& config_;
+  std::string url_;  // the relay's URL with the EHLO domain as its path
+  void* handle_ = nullptr;  // CURL*, kept between messages
+  std::unique_ptr<smtp_session> session_;
+  bool reused_ = false;  // the handle has sent before: its connection may have gone stale
 };
 
 class mail_sender {
@@ -64,7 +79,9 @@ class mail_sender {
 
  private:
   void run();
-  void deliver(const outbox_item& item);
+  // Tries one email (unless the relay was found unreachable earlier in the batch) and says
+  // what became of it.
+  mail_attempt deliver(const outbox_item& item, bool& relay_unreachable);
 
   objection_store& store_;
   const mail_composer& composer_;

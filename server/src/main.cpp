@@ -148,7 +148,8 @@ int main(int argc, char** argv) {
   app_state state{
       validator, *page,
       *files,    **store,
-      limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json")};
+      limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json"),
+      mail_mode::none, std::string(), std::string(), nullptr};  // mail: set below
   std::vector<std::string> field_names;
   for (const veto::field_description& field : validator.fields()) {
     field_names.push_back(field.name);

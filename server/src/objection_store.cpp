@@ -407,6 +407,10 @@ veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std
   if (!store->admin_db_) return veto::unexpected(std::move(error));
   store->mail_db_ = open_connection(path, error);
   if (!store->mail_db_) return veto::unexpected(std::move(error));
+  // The sender's updates need no fsync of their own: a lost "sent" after a power cut
+  // means the email goes again (at least once, same Message-ID), and the objections'
+  // FULL commits sync the WAL with everything before them anyway.
+  exec(store->mail_db_, "PRAGMA synchronous=NORMAL");
   store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
   return store;
 }
@@ -827,44 +831,37 @@ veto::expected<std::vector<outbox_item>> objection_store::due_mail(const std::st
   return items;
 }
 
-namespace {
-
-// One UPDATE of an outbox row, only while it is pending (an erasure may have closed it).
-bool update_outbox(sqlite3* db, const char* sql, long long id, const std::string& a,
-                   const std::string& b) {
-  statement update(db, sql);
-  if (!update) return false;
-  update.bind(1, id);
-  update.bind(2, a);
-  update.bind(3, b);
-  return sqlite3_step(update.get()) == SQLITE_DONE;
-}
-
-}  // namespace
-
-bool objection_store::mail_sent_ok(long long id, const std::string& reply, const std::string& now) {
+bool objection_store::record_mail_attempts(const std::vector<mail_attempt>& attempts) {
+  if (attempts.empty()) return true;
   std::lock_guard<std::mutex> lock(mail_mutex_);
-  return update_outbox(mail_db_,
-                       "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_reply = ?2,"
-                       " sent_at = ?3 WHERE id = ?1 AND state = 'pending'",
-                       id, reply, now);
-}
-
-bool objection_store::mail_retry(long long id, const std::string& reply,
-                                 const std::string& next_attempt_at) {
-  std::lock_guard<std::mutex> lock(mail_mutex_);
-  return update_outbox(mail_db_,
-                       "UPDATE outbox SET attempts = attempts + 1, last_reply = ?2,"
-                       " next_attempt_at = ?3 WHERE id = ?1 AND state = 'pending'",
-                       id, reply, next_attempt_at);
-}
-
-bool objection_store::mail_give_up(long long id, const char* state, const std::string& reply) {
-  std::lock_guard<std::mutex> lock(mail_mutex_);
-  return update_outbox(mail_db_,
-                       "UPDATE outbox SET state = ?3, attempts = attempts + 1, last_reply = ?2"
-                       " WHERE id = ?1 AND state = 'pending'",
-                       id, reply, state);
+  if (!exec(mail_db_, "BEGIN IMMEDIATE")) return false;
+  bool ok = true;
+  for (const mail_attempt& a : attempts) {
+    statement update(mail_db_,
+                     "UPDATE outbox SET state = ?2, attempts = attempts + ?3, last_reply = ?4,"
+                     " next_attempt_at = CASE WHEN ?2 = 'pending' THEN ?5 ELSE next_attempt_at END,"
+                     " sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END"
+                     " WHERE id = ?1 AND state = 'pending'");
+    if (!update) {
+      ok = false;
+      break;
+    }
+    update.bind(1, a.id);
+    update.bind(2, std::string(a.state));
+    update.bind(3, a.tried ? 1LL : 0LL);
+    update.bind(4, a.reply);
+    update.bind(5, a.next_attempt_at);
+    update.bind(6, a.at);
+    if (sqlite3_step(update.get()) != SQLITE_DONE) {
+      ok = false;
+      break;
+    }
+  }
+  if (!ok || !exec(mail_db_, "COMMIT")) {
+    exec(mail_db_, "ROLLBACK");
+    return false;
+  }
+  return true;
 }
 
 namespace {

@@ -71,6 +71,16 @@ struct outbox_item {
   int attempts = 0;
 };
 
+// What became of one attempt to send an outbox row.
+struct mail_attempt {
+  long long id = 0;
+  const char* state = mail_pending;  // pending: try again at next_attempt_at
+  bool tried = true;        // false: not tried at all (the relay was unreachable): not counted
+  std::string reply;        // the relay's reply, or why it was not sent
+  std::string next_attempt_at;  // for pending
+  std::string at;               // when it was sent, for sent
+};
+
 // What the operator sees of an outbox row (admin CLI `outbox`).
 struct outbox_status {
   std::string receipt;
@@ -275,12 +285,10 @@ class objection_store {
 
   // Pending receipt emails whose next attempt is due at `now` (ISO 8601 UTC), oldest first.
   veto::expected<std::vector<outbox_item>> due_mail(const std::string& now, std::size_t limit);
-  // The relay accepted the message.
-  bool mail_sent_ok(long long id, const std::string& reply, const std::string& now);
-  // A temporary failure (4xx, no connection): counted, tried again at `next_attempt_at`.
-  bool mail_retry(long long id, const std::string& reply, const std::string& next_attempt_at);
-  // A final state (mail_failed, mail_undeliverable) with the reason, kept for the operator.
-  bool mail_give_up(long long id, const char* state, const std::string& reply);
+  // Records what became of due emails, all in one transaction (the sender's writes must
+  // not crowd out the objections' own: one transaction per batch, not per email). Rows no
+  // longer pending (erased meanwhile) are left as they are.
+  bool record_mail_attempts(const std::vector<mail_attempt>& attempts);
   // The outbox for the operator, newest first; `state` empty: any.
   veto::expected<std::vector<outbox_status>> outbox(const std::string& state, std::size_t limit);
   // The receipt email's state for one objection (the admin page), nullopt when it has none.

@@ -86,9 +86,10 @@ TEST(mail_store, attempts_are_recorded_and_final_states_kept) {
   ASSERT_EQ(due->size(), 3u);
   const long long id_a = (*due)[0].id, id_b = (*due)[1].id, id_c = (*due)[2].id;
 
-  ASSERT_TRUE(store->mail_retry(id_a, "451 try later", "2999-01-01T00:00:00.000Z"));
-  ASSERT_TRUE(store->mail_sent_ok(id_b, "250 queued", "2026-01-01T00:00:00.000Z"));
-  ASSERT_TRUE(store->mail_give_up(id_c, mail_failed, "550 no such user"));
+  ASSERT_TRUE(store->record_mail_attempts(
+      {{id_a, mail_pending, true, "451 try later", "2999-01-01T00:00:00.000Z", ""},
+       {id_b, mail_sent, true, "250 queued", "", "2026-01-01T00:00:00.000Z"},
+       {id_c, mail_failed, true, "550 no such user", "", ""}}));
 
   // Only the retried one is still due, and only after its next attempt time.
   EXPECT_EQ(store->due_mail("2998-12-31T23:59:59.999Z", 10)->size(), 0u);
@@ -96,9 +97,16 @@ TEST(mail_store, attempts_are_recorded_and_final_states_kept) {
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ((*due)[0].receipt, a);
   EXPECT_EQ((*due)[0].attempts, 1);
+  // Not tried (the relay was unreachable): put off, not counted.
+  ASSERT_TRUE(store->record_mail_attempts(
+      {{id_a, mail_pending, false, "not tried", "2999-06-01T00:00:00.000Z", ""}}));
+  due = store->due_mail(far_future, 10);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ((*due)[0].attempts, 1);
+  EXPECT_EQ(store->due_mail("2999-05-31T00:00:00.000Z", 10)->size(), 0u);
 
   // A final state is final: a late "sent" does not overwrite "failed".
-  EXPECT_TRUE(store->mail_sent_ok(id_c, "250", "2026-01-01T00:00:00.000Z"));
+  EXPECT_TRUE(store->record_mail_attempts({{id_c, mail_sent, true, "250", "", "2026-01-01T00:00:00.000Z"}}));
   auto failed = store->outbox(mail_failed, 10);
   ASSERT_TRUE(failed);
   ASSERT_EQ(failed->size(), 1u);

@@ -196,8 +196,12 @@ test('a relay that is down delays the receipts, then they all arrive', async () 
   try {
     const receipts = [];
     for (let i = 0; i < 3; ++i) receipts.push((await submit(server, validForm({email: `down${i}@example.de`}))).receipt);
-    await waitFor(() => outbox(server.db).every((row) => row.attempts >= 2), 20000, 'failed attempts');
-    assert.ok(outbox(server.db).every((row) => row.state === 'pending' && /connect/i.test(row.last_reply)));
+    await waitFor(() => outbox(server.db).some((row) => row.attempts >= 2), 20000, 'failed attempts');
+    // One email finds the relay down; the rest of that batch waits without a try of its own.
+    const rows = outbox(server.db);
+    assert.ok(rows.every((row) => row.state === 'pending'));
+    assert.ok(rows.every((row) => /connect/i.test(row.last_reply) || row.last_reply === 'not tried: the relay was unreachable'),
+              JSON.stringify(rows));
     sink = await startSink({port});
     await waitFor(() => sink.messages.length === 3, 20000, 'the delayed receipts');
     assert.deepEqual(sink.messages.map(receiptOf).sort(), receipts.sort());

@@ -20,6 +20,7 @@ export async function startSink({port = 0, smtputf8 = true, onRcpt, holdMs = 0} 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,  // a DNS query per connection: nothing leaves loopback
     hideSMTPUTF8: !smtputf8,
     logger,
     onRcptTo(address, session, callback) {
