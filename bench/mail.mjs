@@ -5,11 +5,10 @@
 // VETO_SERVER and VETO_DIST as for the server tests; the sink is tests/server/smtp-sink.mjs.
 import {execFileSync} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import {startSink, waitFor} from '../tests/server/smtp-sink.mjs';
+import {freePort, startSink, waitFor} from '../tests/server/smtp-sink.mjs';
 import {root, serverBinary, startServer, validForm} from '../tests/server/server.mjs';
 
 const requests = Number(process.argv[2] ?? 2000);
@@ -19,14 +18,6 @@ const out = process.env.VETO_BENCH_MAIL_OUT ?? path.join(root, 'bench/RESULTS-ma
 const mailArgs = (port) => ['--mail-mode', 'receipt', '--smtp-relay', `smtp://127.0.0.1:${port}`,
   '--smtp-tls', 'off', '--smtp-from', 'objections@example.org', '--controller-name', 'Bench',
   '--mail-retry', '0.5', '--mail-retry-max', '1'];
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const {port} = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 // `count` POSTs from `concurrency` clients; their latencies in ms and the time taken.
 async function load(server, count) {

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <memory>
 
+#include "deadline.h"
+
 namespace veto_server {
 
 // What the relay said during one transaction, read from curl's protocol trace.
@@ -203,17 +205,7 @@ std::chrono::milliseconds retry_delay(int attempts, std::chrono::milliseconds fi
 }
 
 std::string utc_after(std::chrono::milliseconds delay) {
-  const auto at = std::chrono::system_clock::now() + delay;
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(at);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(millis));
-  return text;
+  return utc_timestamp(std::chrono::system_clock::now() + delay);
 }
 
 mail_sender::mail_sender(objection_store& store, const mail_composer& composer,

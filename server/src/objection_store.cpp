@@ -106,19 +106,7 @@ constexpr int summary_column_count = 11;
 
 constexpr std::size_t max_batch = 256;
 
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(millis));
-  return text;
-}
+std::string utc_now() { return utc_timestamp(std::chrono::system_clock::now()); }
 
 bool exec(sqlite3* db, const char* sql) {
   char* message = nullptr;

@@ -4,11 +4,10 @@
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import {test} from 'node:test';
 
-import {startSink, waitFor} from './smtp-sink.mjs';
+import {freePort, startSink, waitFor} from './smtp-sink.mjs';
 import {root, serverBinary, startFailure, startServer, tempDir, validForm} from './server.mjs';
 
 const controller = 'Ñandú Daten GmbH';  // not ASCII: the From: display name is encoded
@@ -180,14 +179,6 @@ test('a 4xx is tried again; a 5xx is kept as failed with the relay\'s reply', as
     await sink.close();
   }
 });
-
-async function freePort() {
-  const probe = net.createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const {port} = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 test('a relay that is down delays the receipts, then they all arrive', async () => {
   const port = await freePort();

@@ -3,6 +3,8 @@
 // an answer to give a recipient (a 4xx or 5xx), a delay before accepting a message; what
 // it records: every command line, every RCPT it was asked for, every message with its
 // envelope.
+import net from 'node:net';
+
 import {simpleParser} from 'mailparser';
 import {SMTPServer} from 'smtp-server';
 
@@ -69,4 +71,13 @@ export async function waitFor(predicate, ms = 20000, what = 'the condition') {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+// A loopback port nothing listens on (for a relay that is down).
+export async function freePort() {
+  const probe = net.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const {port} = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
