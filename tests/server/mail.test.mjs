@@ -7,6 +7,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 
+import {makeTokens, request} from './admin.mjs';
 import {freePort, startSink, waitFor} from './smtp-sink.mjs';
 import {root, serverBinary, startFailure, startServer, tempDir, validForm} from './server.mjs';
 
@@ -156,7 +157,8 @@ test('a 4xx is tried again; a 5xx is kept as failed with the relay\'s reply', as
       return undefined;
     },
   });
-  const server = await startServer({args: mailArgs(sink.port)});
+  const tokens = makeTokens({ops: 'reader'});
+  const server = await startServer({args: mailArgs(sink.port), adminTokens: tokens.file});
   try {
     const {receipt: later} = await submit(server, validForm({email: 'later@example.de'}));
     const {receipt: never} = await submit(server, validForm({email: 'never@example.de'}));
@@ -174,6 +176,12 @@ test('a 4xx is tried again; a 5xx is kept as failed with the relay\'s reply', as
     assert.equal(sink.rcpts.filter((a) => a.startsWith('never')).length, 1);
     assert.match(server.stderr(), new RegExp(`mail for ${never}: failed`));
     assert.doesNotMatch(server.stderr(), /never@example/);  // no address in the log
+    // The admin API and page show the reply too.
+    const one = await request(server.adminUrl, `/api/objections/${never}`, {token: tokens.secret.ops});
+    assert.equal(one.json.objection.receipt_email.state, 'failed');
+    assert.match(one.json.objection.receipt_email.last_reply, /^550 5\.1\.1/);
+    const page = await request(server.adminUrl, `/objection?receipt=${never}`, {token: tokens.secret.ops});
+    assert.match(page.text, /<p id="receipt-email">failed, 1 attempt\(s\): 550 5\.1\.1 mailbox unavailable/);
   } finally {
     await server.stop();
     await sink.close();
