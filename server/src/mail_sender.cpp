@@ -1,6 +1,8 @@
 #include "mail_sender.h"
 
 #include <curl/curl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -78,15 +80,39 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
 }
 
+curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto& sockets = *static_cast<smtp_client::open_sockets*>(user);
+  std::lock_guard<std::mutex> lock(sockets.mutex);
+  if (sockets.interrupted) return CURL_SOCKET_BAD;
+  const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) return CURL_SOCKET_BAD;
+  sockets.fds.push_back(fd);
+  return fd;
+}
+
+int on_close_socket(void* user, curl_socket_t fd) {
+  auto& sockets = *static_cast<smtp_client::open_sockets*>(user);
+  std::lock_guard<std::mutex> lock(sockets.mutex);  // interrupt() never sees a closed number
+  sockets.fds.erase(std::remove(sockets.fds.begin(), sockets.fds.end(), fd), sockets.fds.end());
+  return ::close(fd);
+}
+
 using curl_handle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using curl_list = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 // A handle set up for the relay: TLS as configured, the credentials, the trace.
 curl_handle relay_handle(const mail_config& config, const std::string& url,
-                         smtp_session& session, const std::atomic<bool>& stopping) {
+                         smtp_session& session, const std::atomic<bool>& stopping,
+                         smtp_client::open_sockets& sockets) {
   curl_handle curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return curl;
   CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &sockets);
+  curl_easy_setopt(c, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+  curl_easy_setopt(c, CURLOPT_CLOSESOCKETDATA, &sockets);
+  // A relay must answer each command within a minute (curl's default is two).
+  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, 60L);
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   // smtp://: STARTTLS or nothing is sent; smtps:// is TLS from the first byte. Only a
@@ -136,6 +162,12 @@ smtp_client::smtp_client(const mail_config& config, std::string ehlo_domain)
 
 smtp_client::~smtp_client() { curl_easy_cleanup(static_cast<CURL*>(handle_)); }  // QUIT
 
+void smtp_client::interrupt() {
+  std::lock_guard<std::mutex> lock(sockets_.mutex);
+  sockets_.interrupted = true;
+  for (const int fd : sockets_.fds) ::shutdown(fd, SHUT_RDWR);
+}
+
 smtp_result smtp_client::send(const outgoing_mail& mail, const std::atomic<bool>& stopping) {
   smtp_result result = send_once(mail, stopping);
   // A kept connection the relay closed meanwhile fails before any reply: once more, anew.
@@ -146,7 +178,7 @@ smtp_result smtp_client::send(const outgoing_mail& mail, const std::atomic<bool>
 smtp_result smtp_client::send_once(const outgoing_mail& mail, const std::atomic<bool>& stopping) {
   const bool reusing = handle_ != nullptr;
   if (!handle_) {
-    handle_ = relay_handle(config_, url_, *session_, stopping).release();
+    handle_ = relay_handle(config_, url_, *session_, stopping, sockets_).release();
     if (!handle_) return {smtp_result::kind::temporary, "curl could not be set up", false};
   }
   CURL* c = static_cast<CURL*>(handle_);
@@ -187,7 +219,7 @@ smtp_result smtp_client::send_once(const outgoing_mail& mail, const std::atomic<
 
 std::optional<bool> smtp_client::offers_smtputf8(const std::atomic<bool>& stopping) {
   smtp_session session;
-  curl_handle curl = relay_handle(config_, url_, session, stopping);
+  curl_handle curl = relay_handle(config_, url_, session, stopping, sockets_);
   if (!curl) return std::nullopt;
   // No recipient and no upload: curl greets, says EHLO (and STARTTLS, and EHLO again),
   // sends HELP and leaves. Only the EHLO answer matters.
@@ -222,6 +254,7 @@ mail_sender::~mail_sender() {
     stopping_ = true;
   }
   changed_.notify_all();
+  client_.interrupt();  // a transaction in progress ends now, not when the relay answers
   if (thread_.joinable()) thread_.join();
 }
 

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "mail_config.h"
 #include "mail_message.h"
@@ -52,6 +53,18 @@ class smtp_client {
   // sends nothing); nullopt when the relay could not be asked.
   std::optional<bool> offers_smtputf8(const std::atomic<bool>& stopping);
 
+  // From another thread, at shutdown: ends the relay connections now (shutdown(2)), so a
+  // relay that holds its answer cannot hold up the exit; curl then fails at once, QUIT
+  // included.
+  void interrupt();
+
+  // The sockets curl has open, kept as curl opens and closes them.
+  struct open_sockets {
+    std::mutex mutex;
+    std::vector<int> fds;
+    bool interrupted = false;  // no more connections after interrupt()
+  };
+
   smtp_client(const smtp_client&) = delete;
   smtp_client& operator=(const smtp_client&) = delete;
 
@@ -61,6 +74,7 @@ class smtp_client {
   std::string url_;  // the relay's URL with the EHLO domain as its path
   void* handle_ = nullptr;  // CURL*, kept between messages
   std::unique_ptr<smtp_session> session_;
+  open_sockets sockets_;
   bool reused_ = false;  // the handle has sent before: its connection may have gone stale
 };
 

@@ -313,3 +313,21 @@ test('SIGKILL under load: every acknowledged objection gets its receipt after th
     await sink.close();
   }
 });
+
+test('SIGTERM while the relay holds an email: the server stops at once, the email stays pending', async () => {
+  const sink = await startSink({holdMs: 8000});
+  const db = path.join(tempDir(), 'objections.db');
+  const server = await startServer({db, args: mailArgs(sink.port)});
+  const {receipt} = await submit(server, validForm({email: 'held@example.de'}));
+  await waitFor(() => sink.held === 1, 10000, 'the sink to hold the receipt');
+  const started = Date.now();
+  const {code} = await server.stop('SIGTERM');
+  assert.equal(code, 0);
+  assert.ok(Date.now() - started < 4000, `stopping took ${Date.now() - started} ms`);
+  // Less than the sink's hold: the shutdown did not wait for the relay.
+  const [row] = outbox(db);
+  assert.equal(row.receipt, receipt);
+  assert.equal(row.state, 'pending');
+  assert.equal(row.attempts, 0, 'an attempt cut short by the shutdown is not counted');
+  await sink.close();
+});
