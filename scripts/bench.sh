@@ -29,6 +29,8 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
 "$root/bench/server.sh" >&2
 "$root/bench/ffi.sh" >&2
 node "$root/bench/package.mjs" "$("$root/scripts/package.sh" | tail -n1)" >&2
+VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist \
+  node "$root/bench/mail.mjs" 1500 >&2
 {
   echo "# veto benchmark results"
   echo
@@ -58,6 +60,10 @@ node "$root/bench/package.mjs" "$("$root/scripts/package.sh" | tail -n1)" >&2
   echo "## veto-server (\`bench/server.sh\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-server.md"
+  echo
+  echo "## veto-server's mail (\`node bench/mail.mjs 1500\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-mail.md"
   echo
   echo "## Through the C API and Python (\`bench/ffi.sh\`, run by scripts/bench.sh)"
   echo

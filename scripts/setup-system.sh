@@ -21,6 +21,8 @@ packages=(
   # veto-server's mail-domain check: c-ares (the resolver library), and dnsmasq, the DNS
   # server its tests start on loopback
   libc-ares-dev dnsmasq-base
+  # veto-server's mail: SMTP through libcurl (issue 23)
+  libcurl4-openssl-dev
   # the Python package (python/): a venv, pip (which brings setuptools and wheel), pytest
   python3-venv python3-pip python3-pytest
   # browser tests: Debian's Chromium, driven by playwright-core (its own download fails here)

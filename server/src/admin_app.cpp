@@ -262,6 +262,22 @@ void api_one(admin_state& state, const admin_token& token, const Request& req, R
     w.end_object();
   }
   w.end_array();
+  // The receipt email (issue 23): what the operator needs when someone says none came.
+  const auto mail = state.store.outbox_of(receipt);
+  w.key("receipt_email");
+  if (mail && *mail) {
+    const outbox_status& m = **mail;
+    w.begin_object();
+    w.key("state"), w.string(m.state);
+    w.key("attempts"), w.number(static_cast<std::int64_t>(m.attempts));
+    w.key("next_attempt_at"), w.string(m.next_attempt_at);
+    w.key("last_reply"), w.string(m.last_reply);
+    w.key("sent_at");
+    m.sent_at.empty() ? w.null() : w.string(m.sent_at);
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.end_object();
   w.end_object();
   send_json(res, 200, std::move(body));
@@ -549,7 +565,20 @@ void page_one(admin_state& state, const admin_token& token, const Request& req, 
     html(it != fields.end() && it->is_string() ? it->get<std::string>() : "–", out);
     out += "</dd>";
   }
-  out += "</dl><h2>History</h2><ol class=\"history\">";
+  out += "</dl>";
+  if (const auto mail = state.store.outbox_of(receipt); mail && *mail) {
+    const outbox_status& m = **mail;
+    out += "<h2>Receipt email</h2><p id=\"receipt-email\">";
+    html(m.state, out);
+    out += m.state == mail_sent ? " " + m.sent_at : ", " + std::to_string(m.attempts) + " attempt(s)";
+    if (m.state == mail_pending && m.attempts > 0) out += ", next at " + m.next_attempt_at;
+    if (!m.last_reply.empty()) {
+      out += ": ";
+      html(m.last_reply, out);
+    }
+    out += "</p>";
+  }
+  out += "<h2>History</h2><ol class=\"history\">";
   for (const status_change& c : r.history) {
     out += "<li>" + c.at + ": ";
     html(c.action, out);

@@ -34,6 +34,8 @@ const char* const admin_usage =
     "  retention --db FILE --days N   erases what was closed more than N days ago\n"
     "  audit   --db FILE [--format ndjson|csv]               the audit log\n"
     "  compact --db FILE              checkpoint and VACUUM: erased data leaves the file\n"
+    "  outbox  --db FILE [--state pending|sent|failed|undeliverable]\n"
+    "                 the receipt emails, newest first, with the relay's last reply\n"
     "FILTER: --status S --country CC --from YYYY-MM-DD --to YYYY-MM-DD --overdue\n";
 
 int usage(const std::string& message) {
@@ -149,6 +151,8 @@ int admin_command(const std::vector<std::string>& args) {
     if (!(bad = known({"db", "format"})).empty()) return usage(bad);
   } else if (command == "compact") {
     if (!(bad = known({"db"})).empty()) return usage(bad);
+  } else if (command == "outbox") {
+    if (!(bad = known({"db", "state"})).empty()) return usage(bad);
   } else {
     return usage("unknown command: " + command);
   }
@@ -156,7 +160,7 @@ int admin_command(const std::vector<std::string>& args) {
   const std::string format = o.count("format") ? o["format"] : "ndjson";
   if (format != "ndjson" && format != "csv") return usage("--format: ndjson or csv");
   if ((command != "list" && command != "export" && command != "retention" && command != "audit" &&
-       command != "compact") &&
+       command != "compact" && command != "outbox") &&
       !is_receipt_shaped(o["receipt"])) {
     return usage(command + " needs --receipt XXXX-XXXX-XXXX-XXXX");
   }
@@ -251,6 +255,30 @@ int admin_command(const std::vector<std::string>& args) {
       if (entries->size() < 500) return 0;
       after = entries->back().id;
     }
+  }
+  if (command == "outbox") {
+    const std::string state = o.count("state") ? o["state"] : "";
+    if (!state.empty() && state != mail_pending && state != mail_sent && state != mail_failed &&
+        state != mail_undeliverable) {
+      return usage("--state: pending, sent, failed or undeliverable");
+    }
+    const auto rows = store.outbox(state, 100000);
+    if (!rows) return trouble(rows.error());
+    for (const outbox_status& row : *rows) {
+      std::string line;
+      veto::json_writer w(line);
+      w.begin_object();
+      w.key("receipt"), w.string(row.receipt);
+      w.key("state"), w.string(row.state);
+      w.key("attempts"), w.number(static_cast<long long>(row.attempts));
+      w.key("next_attempt_at"), w.string(row.next_attempt_at);
+      w.key("last_reply"), w.string(row.last_reply);
+      w.key("sent_at");
+      row.sent_at.empty() ? w.null() : w.string(row.sent_at);
+      w.end_object();
+      print(line + "\n");
+    }
+    return 0;
   }
   // compact
   const veto::expected<bool> compacted = store.compact();

@@ -265,7 +265,11 @@ std::string stored_fields(const veto::result& result) {
 template <class ShowReceipt>
 void store_and_answer(app_state& state, const Request& req, Response& res, objection item,
                       std::string_view key_reused_message, ShowReceipt show_receipt) {
+  const bool queues_mail = item.receipt_mail.has_value();
   const store_outcome outcome = state.store.store(std::move(item));
+  if (outcome.status == store_outcome::kind::stored && queues_mail && state.sender) {
+    state.sender->wake();  // a notify: the sending happens on the sender's thread
+  }
   switch (outcome.status) {
     case store_outcome::kind::stored:
     case store_outcome::kind::replayed:
@@ -279,9 +283,16 @@ void store_and_answer(app_state& state, const Request& req, Response& res, objec
   }
 }
 
-objection to_objection(const veto::result& result, std::optional<std::string> key,
-                       std::string_view body) {
+objection to_objection(const app_state& state, const veto::result& result,
+                       std::optional<std::string> key, std::string_view body) {
   objection item;
+  if (state.mail != mail_mode::none) {
+    for (const veto::field_result& field : result.fields) {
+      if (field.name == state.email_field && field.value) {
+        item.receipt_mail = objection::mail{*field.value, state.message_id_domain};
+      }
+    }
+  }
   item.locale = result.locale;
   item.ruleset_id = result.ruleset_id;
   item.ruleset_version = result.ruleset_version;
@@ -359,7 +370,7 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
     return json;
   };
   if (!result.valid) return send(res, 422, "application/json", answer(nullptr));
-  store_and_answer(state, req, res, to_objection(result, key, *body),
+  store_and_answer(state, req, res, to_objection(state, result, key, *body),
                    "This Idempotency-Key was already used for a different request.",
                    [&](const std::string& receipt, bool newly_stored) {
                      res.set_header("Location", "/received?receipt=" + receipt);
@@ -392,7 +403,7 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
     }
     key = submission.idempotency_key;
   }
-  store_and_answer(state, req, res, to_objection(result, key, *body),
+  store_and_answer(state, req, res, to_objection(state, result, key, *body),
                    "This form was already sent with other values. Please reload the page to "
                    "send another objection.",
                    [&](const std::string& receipt, bool) {

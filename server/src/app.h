@@ -10,6 +10,8 @@
 
 #include "http_server.h"
 #include "mail_domain.h"
+#include "mail_config.h"
+#include "mail_sender.h"
 #include "objection_store.h"
 #include "pages.h"
 #include "rate_limiter.h"
@@ -34,6 +36,12 @@ struct app_state {
   // --mail-domain-check on: submissions whose address's domain cannot receive mail are
   // refused with email.domain_no_mail (mail_domain.h); nullptr when off.
   const deliverability_check* deliverability = nullptr;
+  // Mail (issue 23). With mode receipt, every stored objection queues its receipt email to
+  // the value of `email_field` in the same transaction, and the sender is woken.
+  mail_mode mail = mail_mode::none;
+  std::string email_field;        // the ruleset's first email field
+  std::string message_id_domain;  // the sender address's domain
+  mail_sender* sender = nullptr;  // null when mail is off
 };
 
 // Installs the routes, the error and exception handlers, the security headers and the

@@ -78,6 +78,19 @@ civil_date answer_deadline(const civil_date& received, int extension_months) {
   return add_months(received, 1 + extension_months);
 }
 
+std::string utc_timestamp(std::chrono::system_clock::time_point at) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(at);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>(millis));
+  return text;
+}
+
 civil_date utc_today() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};

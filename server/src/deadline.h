@@ -7,6 +7,7 @@
 #ifndef VETO_SERVER_DEADLINE_H
 #define VETO_SERVER_DEADLINE_H
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,10 @@ civil_date answer_deadline(const civil_date& received, int extension_months);
 
 // Today's date in UTC.
 civil_date utc_today();
+
+// A moment as the store writes times: UTC, ISO 8601 with milliseconds
+// ("2026-12-07T07:46:29.123Z"), so that text order is time order.
+std::string utc_timestamp(std::chrono::system_clock::time_point at);
 
 }  // namespace veto_server
 

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -17,6 +19,8 @@
 #include "admin_cli.h"
 #include "app.h"
 #include "mail_domain.h"
+#include "mail_message.h"
+#include "mail_sender.h"
 #include "options.h"
 #include "veto/veto.h"
 
@@ -47,6 +51,30 @@ std::size_t open_file_limit(std::size_t wanted) {
   return limit.rlim_cur == RLIM_INFINITY ? wanted : static_cast<std::size_t>(limit.rlim_cur);
 }
 
+// The relay's credentials: a file (user name on the first line, password on the second), or
+// VETO_SMTP_USER and VETO_SMTP_PASSWORD; never an argument, which every user of the machine
+// can read in /proc.
+std::string load_smtp_credentials(const std::string& file, veto_server::mail_config& mail) {
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in || !std::getline(in, mail.username) || !std::getline(in, mail.password) ||
+        mail.username.empty()) {
+      return file + ": expected the relay's user name and password on two lines";
+    }
+    for (std::string* line : {&mail.username, &mail.password}) {
+      if (!line->empty() && line->back() == '\r') line->pop_back();
+    }
+    return "";
+  }
+  const char* user = std::getenv("VETO_SMTP_USER");
+  const char* password = std::getenv("VETO_SMTP_PASSWORD");
+  if (user && *user) {
+    mail.username = user;
+    mail.password = password ? password : "";
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -71,7 +99,10 @@ int main(int argc, char** argv) {
     std::printf("veto-server %s\n", VETO_VERSION_STRING);
     return 0;
   }
-  const options& o = *parsed;
+  options o = *parsed;
+  if (const std::string error = load_smtp_credentials(o.smtp_credentials, o.mail); !error.empty()) {
+    return fail(error);
+  }
 
   // The mail-domain check (mail_domain.h): off unless asked for, since it sends the domain
   // of each new address to a DNS resolver. Its configuration is checked before anything
@@ -106,7 +137,10 @@ int main(int argc, char** argv) {
   const veto::validator& validator = *loaded;
   veto::warm_up();  // libphonenumber's one-time set-up, before the first visitor
 
-  const veto::expected<pages> page = pages::load(o.web_dir, validator);
+  // Without a relay there is no mail, whatever else was asked (options.cpp refuses a mode
+  // that sends without one), and the page promises none.
+  const mail_mode mode = o.mail.relay.empty() ? mail_mode::none : o.mail.mode;
+  const veto::expected<pages> page = pages::load(o.web_dir, validator, mode);
   if (!page) return fail(page.error());
   const veto::expected<static_files> files = static_files::load(o.web_dir, o.dist_dir);
   if (!files) return fail(files.error());
@@ -140,7 +174,35 @@ int main(int argc, char** argv) {
       validator, *page,
       *files,    **store,
       limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json"),
-      deliverability.get()};
+      deliverability.get(), mail_mode::none, std::string(), std::string(), nullptr};  // mail: set below
+  std::vector<std::string> field_names;
+  for (const veto::field_description& field : validator.fields()) {
+    field_names.push_back(field.name);
+    if (field.kind == veto::field_kind::email && state.email_field.empty()) {
+      state.email_field = field.name;
+    }
+  }
+  mail_composer composer(
+      o.mail, [&page = *page](const std::string& locale, const std::string& key) -> const std::string& {
+        return page.text(locale, key);
+      },
+      field_names);
+  for (const std::string& key : mail_composer::strings_used()) {
+    if (!page->has_text(key)) return fail(o.web_dir + "/i18n/en.json: the server needs \"" + key + "\"");
+  }
+  std::unique_ptr<mail_sender> sender;
+  if (mode != mail_mode::none && !state.email_field.empty()) {
+    state.mail = mode;
+    state.message_id_domain = composer.sender_domain();
+    sender = std::make_unique<mail_sender>(**store, composer, o.mail);
+    state.sender = sender.get();
+    std::fprintf(stderr, "veto-server: mail: %s mode, through %s%s\n", mail_mode_name(mode),
+                 o.mail.relay.c_str(), o.mail.plaintext ? " (no TLS: loopback)" : "");
+  } else {
+    std::fprintf(stderr,
+                 "veto-server: mail: off (no --smtp-relay): no email is sent, and the page "
+                 "promises none\n");
+  }
   connection_limits limits;
   limits.header_timeout = o.header_timeout;
   limits.read_timeout = o.read_timeout;
@@ -200,6 +262,7 @@ int main(int argc, char** argv) {
   signal_waiter.join();
   if (admin_thread.joinable()) admin_thread.join();
   retention.reset();
+  sender.reset();  // the message in flight is finished or aborted; the rest waits in the outbox
   store->reset();  // the writer commits what is queued; the WAL is checkpointed
   std::fprintf(stderr, "veto-server: stopped\n");
   return listened || server.draining() ? 0 : exit_trouble;

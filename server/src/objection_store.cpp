@@ -1,6 +1,7 @@
 #include "objection_store.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,7 +34,7 @@ constexpr const char* schema =
 
 // PRAGMA user_version: 0 is the first schema (above, from before versions were kept);
 // each migration below moves a database one version forward, in one transaction.
-constexpr int schema_version = 1;
+constexpr int schema_version = 2;
 
 // 0 -> 1: the controller's side. Status, deadline (received date + 1 month + extension),
 // an optimistic version, the country (for filters; erased with the rest), the history of
@@ -71,6 +72,32 @@ constexpr const char* migration_to_1 =
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
+// 1 -> 2: mail (issue 23). The outbox holds one row per receipt email, written with its
+// objection; `next_attempt_at` orders the sender's work. The codes table holds keyed hashes
+// only (objection_store.h), and the used or superseded ones until their window has passed,
+// so that resends stay counted.
+constexpr const char* migration_to_2 =
+    "CREATE TABLE outbox ("
+    " id INTEGER PRIMARY KEY,"
+    " objection_id INTEGER NOT NULL UNIQUE REFERENCES objections (id),"
+    " recipient TEXT NOT NULL,"  // emptied when the objection is erased
+    " message_id TEXT NOT NULL UNIQUE,"
+    " state TEXT NOT NULL DEFAULT 'pending',"  // pending, sent, failed, undeliverable
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " next_attempt_at TEXT NOT NULL,"
+    " last_reply TEXT NOT NULL DEFAULT '',"
+    " sent_at TEXT);"
+    "CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id);"
+    "CREATE TABLE codes ("
+    " id INTEGER PRIMARY KEY,"
+    " address_key TEXT NOT NULL,"  // HMAC(pepper, address)
+    " code_hash TEXT NOT NULL,"    // HMAC(pepper, address_key + code)
+    " created_at TEXT NOT NULL,"
+    " expires_at TEXT NOT NULL,"
+    " wrong_tries INTEGER NOT NULL DEFAULT 0,"
+    " used INTEGER NOT NULL DEFAULT 0);"  // 1: used, or superseded by a newer code
+    "CREATE INDEX codes_address ON codes (address_key, created_at);";
+
 constexpr const char* summary_columns =
     "receipt, received_at, coalesce(country, ''), status, deadline, extension_months, version,"
     " coalesce(closed_at, ''), coalesce(erased_at, ''), id,"
@@ -79,19 +106,7 @@ constexpr int summary_column_count = 11;
 
 constexpr std::size_t max_batch = 256;
 
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(millis));
-  return text;
-}
+std::string utc_now() { return utc_timestamp(std::chrono::system_clock::now()); }
 
 bool exec(sqlite3* db, const char* sql) {
   char* message = nullptr;
@@ -210,6 +225,7 @@ std::string migrate(sqlite3* db, const std::string& path) {
       ok = ok && update && sqlite3_step(update.get()) == SQLITE_DONE;
     }
   }
+  if (*version < 2) ok = ok && exec(db, migration_to_2);
   ok = ok && exec(db, ("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
   if (!ok || !exec(db, "COMMIT")) {
     const std::string reason = sqlite3_errmsg(db);
@@ -377,6 +393,12 @@ veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std
   if (!store->reader_db_) return veto::unexpected(std::move(error));
   store->admin_db_ = open_connection(path, error);
   if (!store->admin_db_) return veto::unexpected(std::move(error));
+  store->mail_db_ = open_connection(path, error);
+  if (!store->mail_db_) return veto::unexpected(std::move(error));
+  // The sender's updates need no fsync of their own: a lost "sent" after a power cut
+  // means the email goes again (at least once, same Message-ID), and the objections'
+  // FULL commits sync the WAL with everything before them anyway.
+  exec(store->mail_db_, "PRAGMA synchronous=NORMAL");
   store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
   return store;
 }
@@ -388,6 +410,7 @@ objection_store::~objection_store() {
   }
   queue_changed_.notify_all();
   if (writer_.joinable()) writer_.join();
+  sqlite3_close(mail_db_);
   sqlite3_close(admin_db_);
   sqlite3_close(reader_db_);
   sqlite3_close(writer_db_);  // the last connection checkpoints the WAL into the database
@@ -443,7 +466,21 @@ store_outcome objection_store::insert_one(const objection& item) {
     }
     insert.bind(8, item.request_sha256);
     if (sqlite3_step(insert.get()) != SQLITE_DONE) return {};
-    if (sqlite3_changes(writer_db_) == 1) return {store_outcome::kind::stored, *receipt};
+    if (sqlite3_changes(writer_db_) == 1) {
+      if (item.receipt_mail) {
+        // In the objection's transaction: its COMMIT acknowledges both or neither.
+        statement queue(writer_db_,
+                        "INSERT INTO outbox (objection_id, recipient, message_id, next_attempt_at)"
+                        " VALUES (?1, ?2, ?3, ?4)");
+        if (!queue) return {};
+        queue.bind(1, static_cast<long long>(sqlite3_last_insert_rowid(writer_db_)));
+        queue.bind(2, item.receipt_mail->to);
+        queue.bind(3, "<receipt." + *receipt + "@" + item.receipt_mail->message_id_domain + ">");
+        queue.bind(4, received_at);
+        if (sqlite3_step(queue.get()) != SQLITE_DONE) return {};
+      }
+      return {store_outcome::kind::stored, *receipt};
+    }
     if (!item.idempotency_key) continue;
     // Ignored: the key is taken (by a committed row, or one earlier in this transaction,
     // whose caller hears about it only after the same COMMIT), or the receipt was.
@@ -601,11 +638,18 @@ change_outcome objection_store::change(const std::string& receipt, long long ver
     if (sqlite3_step(update.get()) != SQLITE_DONE) return end(kind::failed);
   }
   if (action == "erased") {
-    // A handler's reasons may quote the person: they go with the rest.
-    statement clear(admin_db_, "UPDATE status_history SET reason = '' WHERE objection_id = ?1");
-    if (!clear) return end(kind::failed);
-    clear.bind(1, id);
-    if (sqlite3_step(clear.get()) != SQLITE_DONE) return end(kind::failed);
+    // A handler's reasons may quote the person: they go with the rest; so does the
+    // address of the receipt email, which is not sent any more if it was still pending.
+    for (const char* sql_clear :
+         {"UPDATE status_history SET reason = '' WHERE objection_id = ?1",
+          "UPDATE outbox SET recipient = '', state = CASE state WHEN 'pending' THEN 'failed'"
+          " ELSE state END, last_reply = CASE state WHEN 'pending' THEN 'erased before it"
+          " was sent' ELSE last_reply END WHERE objection_id = ?1"}) {
+      statement clear(admin_db_, sql_clear);
+      if (!clear) return end(kind::failed);
+      clear.bind(1, id);
+      if (sqlite3_step(clear.get()) != SQLITE_DONE) return end(kind::failed);
+    }
   }
   {
     statement history(admin_db_,
@@ -749,6 +793,197 @@ veto::expected<objection_store::statistics> objection_store::stats(const std::st
   out.open = sqlite3_column_int64(open.get(), 0);
   out.overdue = sqlite3_column_int64(open.get(), 1);
   return out;
+}
+
+veto::expected<std::vector<outbox_item>> objection_store::due_mail(const std::string& now,
+                                                                   std::size_t limit) {
+  std::lock_guard<std::mutex> lock(mail_mutex_);
+  statement query(mail_db_,
+                  "SELECT m.id, o.receipt, o.received_at, o.deadline, o.locale, o.fields,"
+                  " m.recipient, m.message_id, m.attempts FROM outbox m"
+                  " JOIN objections o ON o.id = m.objection_id"
+                  " WHERE m.state = 'pending' AND m.next_attempt_at <= ?1"
+                  " ORDER BY m.next_attempt_at, m.id LIMIT ?2");
+  if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
+  query.bind(1, now);
+  query.bind(2, static_cast<long long>(limit));
+  std::vector<outbox_item> items;
+  int rc;
+  while ((rc = sqlite3_step(query.get())) == SQLITE_ROW) {
+    items.push_back(outbox_item{sqlite3_column_int64(query.get(), 0), query.text(1),
+                                query.text(2), query.text(3), query.text(4), query.text(5),
+                                query.text(6), query.text(7),
+                                sqlite3_column_int(query.get(), 8)});
+  }
+  if (rc != SQLITE_DONE) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
+  return items;
+}
+
+bool objection_store::record_mail_attempts(const std::vector<mail_attempt>& attempts) {
+  if (attempts.empty()) return true;
+  std::lock_guard<std::mutex> lock(mail_mutex_);
+  if (!exec(mail_db_, "BEGIN IMMEDIATE")) return false;
+  bool ok = true;
+  for (const mail_attempt& a : attempts) {
+    statement update(mail_db_,
+                     "UPDATE outbox SET state = ?2, attempts = attempts + ?3, last_reply = ?4,"
+                     " next_attempt_at = CASE WHEN ?2 = 'pending' THEN ?5 ELSE next_attempt_at END,"
+                     " sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END"
+                     " WHERE id = ?1 AND state = 'pending'");
+    if (!update) {
+      ok = false;
+      break;
+    }
+    update.bind(1, a.id);
+    update.bind(2, std::string(a.state));
+    update.bind(3, a.tried ? 1LL : 0LL);
+    update.bind(4, a.reply);
+    update.bind(5, a.next_attempt_at);
+    update.bind(6, a.at);
+    if (sqlite3_step(update.get()) != SQLITE_DONE) {
+      ok = false;
+      break;
+    }
+  }
+  if (!ok || !exec(mail_db_, "COMMIT")) {
+    exec(mail_db_, "ROLLBACK");
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+constexpr const char* outbox_columns =
+    "SELECT o.receipt, m.state, m.attempts, m.next_attempt_at, m.last_reply,"
+    " coalesce(m.sent_at, '') FROM outbox m JOIN objections o ON o.id = m.objection_id";
+
+outbox_status read_outbox_status(const statement& row) {
+  return outbox_status{row.text(0), row.text(1), sqlite3_column_int(row.get(), 2), row.text(3),
+                       row.text(4), row.text(5)};
+}
+
+}  // namespace
+
+veto::expected<std::vector<outbox_status>> objection_store::outbox(const std::string& state,
+                                                                   std::size_t limit) {
+  std::lock_guard<std::mutex> lock(mail_mutex_);
+  statement query(mail_db_, (std::string(outbox_columns) +
+                             " WHERE ?1 = '' OR m.state = ?1 ORDER BY m.id DESC LIMIT ?2")
+                                .c_str());
+  if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
+  query.bind(1, state);
+  query.bind(2, static_cast<long long>(limit));
+  std::vector<outbox_status> rows;
+  int rc;
+  while ((rc = sqlite3_step(query.get())) == SQLITE_ROW) rows.push_back(read_outbox_status(query));
+  if (rc != SQLITE_DONE) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
+  return rows;
+}
+
+veto::expected<std::optional<outbox_status>> objection_store::outbox_of(const std::string& receipt) {
+  std::lock_guard<std::mutex> lock(mail_mutex_);
+  statement query(mail_db_, (std::string(outbox_columns) + " WHERE o.receipt = ?1").c_str());
+  if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
+  query.bind(1, receipt);
+  const int rc = sqlite3_step(query.get());
+  if (rc == SQLITE_ROW) return std::optional<outbox_status>(read_outbox_status(query));
+  if (rc == SQLITE_DONE) return std::optional<outbox_status>();
+  return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
+}
+
+code_issue_outcome objection_store::issue_code(const code_issue& issue) {
+  std::lock_guard<std::mutex> lock(mail_mutex_);
+  const auto end = [&](code_issue_outcome outcome) {
+    exec(mail_db_, outcome == code_issue_outcome::issued ? "COMMIT" : "ROLLBACK");
+    return outcome;
+  };
+  if (!exec(mail_db_, "BEGIN IMMEDIATE")) return code_issue_outcome::failed;
+  {
+    // Rows older than the window count for nothing any more.
+    statement forget(mail_db_, "DELETE FROM codes WHERE created_at < ?1 AND expires_at < ?2");
+    if (!forget) return end(code_issue_outcome::failed);
+    forget.bind(1, issue.window_start);
+    forget.bind(2, issue.now);
+    if (sqlite3_step(forget.get()) != SQLITE_DONE) return end(code_issue_outcome::failed);
+  }
+  {
+    statement count(mail_db_,
+                    "SELECT count(*) FROM codes WHERE address_key = ?1 AND created_at >= ?2");
+    if (!count) return end(code_issue_outcome::failed);
+    count.bind(1, issue.address_key);
+    count.bind(2, issue.window_start);
+    if (sqlite3_step(count.get()) != SQLITE_ROW) return end(code_issue_outcome::failed);
+    if (sqlite3_column_int64(count.get(), 0) >= issue.max_in_window) {
+      return end(code_issue_outcome::limited);
+    }
+  }
+  {
+    statement supersede(mail_db_, "UPDATE codes SET used = 1 WHERE address_key = ?1 AND used = 0");
+    if (!supersede) return end(code_issue_outcome::failed);
+    supersede.bind(1, issue.address_key);
+    if (sqlite3_step(supersede.get()) != SQLITE_DONE) return end(code_issue_outcome::failed);
+  }
+  statement insert(mail_db_,
+                   "INSERT INTO codes (address_key, code_hash, created_at, expires_at)"
+                   " VALUES (?1, ?2, ?3, ?4)");
+  if (!insert) return end(code_issue_outcome::failed);
+  insert.bind(1, issue.address_key);
+  insert.bind(2, issue.code_hash);
+  insert.bind(3, issue.now);
+  insert.bind(4, issue.expires_at);
+  if (sqlite3_step(insert.get()) != SQLITE_DONE) return end(code_issue_outcome::failed);
+  if (!exec(mail_db_, "COMMIT")) {
+    exec(mail_db_, "ROLLBACK");
+    return code_issue_outcome::failed;
+  }
+  return code_issue_outcome::issued;
+}
+
+code_check_outcome objection_store::use_code(const code_attempt& attempt) {
+  std::lock_guard<std::mutex> lock(mail_mutex_);
+  const auto end = [&](code_check_outcome outcome, bool commit) {
+    if (!exec(mail_db_, commit ? "COMMIT" : "ROLLBACK") && commit) {
+      exec(mail_db_, "ROLLBACK");
+      return code_check_outcome::failed;
+    }
+    return outcome;
+  };
+  if (!exec(mail_db_, "BEGIN IMMEDIATE")) return code_check_outcome::failed;
+  long long id = 0;
+  std::string stored_hash;
+  std::string expires_at;
+  int wrong_tries = 0;
+  {
+    statement query(mail_db_,
+                    "SELECT id, code_hash, expires_at, wrong_tries FROM codes"
+                    " WHERE address_key = ?1 AND used = 0 ORDER BY id DESC LIMIT 1");
+    if (!query) return end(code_check_outcome::failed, false);
+    query.bind(1, attempt.address_key);
+    const int rc = sqlite3_step(query.get());
+    if (rc == SQLITE_DONE) return end(code_check_outcome::none, false);
+    if (rc != SQLITE_ROW) return end(code_check_outcome::failed, false);
+    id = sqlite3_column_int64(query.get(), 0);
+    stored_hash = query.text(1);
+    expires_at = query.text(2);
+    wrong_tries = sqlite3_column_int(query.get(), 3);
+  }
+  if (wrong_tries >= attempt.max_wrong) return end(code_check_outcome::exhausted, false);
+  if (expires_at <= attempt.now) return end(code_check_outcome::expired, false);
+  // Both are hex digests of the same length; CRYPTO_memcmp reads all of them whatever
+  // differs, so the time taken says nothing about how much of a guess was right.
+  const bool right = stored_hash.size() == attempt.code_hash.size() &&
+                     CRYPTO_memcmp(stored_hash.data(), attempt.code_hash.data(),
+                                   stored_hash.size()) == 0;
+  statement update(mail_db_, right ? "UPDATE codes SET used = 1 WHERE id = ?1"
+                                   : "UPDATE codes SET wrong_tries = wrong_tries + 1 WHERE id = ?1");
+  if (!update) return end(code_check_outcome::failed, false);
+  update.bind(1, id);
+  if (sqlite3_step(update.get()) != SQLITE_DONE) return end(code_check_outcome::failed, false);
+  if (right) return end(code_check_outcome::accepted, true);
+  return end(wrong_tries + 1 >= attempt.max_wrong ? code_check_outcome::exhausted
+                                                  : code_check_outcome::wrong,
+             true);
 }
 
 veto::expected<bool> objection_store::compact() {

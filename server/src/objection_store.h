@@ -39,6 +39,85 @@ struct objection {
   std::string fields_json;  // {"email":"…","phone":null,…}: the result's values
   std::optional<std::string> idempotency_key;  // as the client sent it
   std::string request_sha256;                  // of the request body, to tell a retry from a reuse
+  // Where to email the receipt, or nullopt when no mail is sent. The outbox row is written
+  // in the objection's own transaction (below).
+  struct mail {
+    std::string to;                 // the normalized address
+    std::string message_id_domain;  // the sender's domain: Message-ID <receipt.R@DOMAIN>
+  };
+  std::optional<mail> receipt_mail;
+};
+
+// --- The outbox (issue 23): one row per receipt email, written in the same transaction as
+// its objection, so an acknowledged objection always has its email queued. The sender
+// (mail_sender.h) takes due rows, tries them, and records each attempt. The message itself
+// is rendered from the objection at send time: the outbox keeps no second copy of the
+// fields, and a repeat after a crash has the same content and Message-ID.
+constexpr const char* mail_pending = "pending";            // not sent yet; tried again at next_attempt_at
+constexpr const char* mail_sent = "sent";                  // the relay accepted it (250 after DATA)
+constexpr const char* mail_failed = "failed";              // the relay refused it for good (5xx)
+constexpr const char* mail_undeliverable = "undeliverable";  // never tried: it cannot go this way
+
+// A receipt email that is due, with what rendering it needs.
+struct outbox_item {
+  long long id = 0;
+  std::string receipt;
+  std::string received_at;  // UTC, ISO 8601 with milliseconds
+  std::string deadline;     // YYYY-MM-DD
+  std::string locale;
+  std::string fields_json;
+  std::string recipient;
+  std::string message_id;  // "<receipt.R@DOMAIN>", from the receipt: the same on every attempt
+  int attempts = 0;
+};
+
+// What became of one attempt to send an outbox row.
+struct mail_attempt {
+  long long id = 0;
+  const char* state = mail_pending;  // pending: try again at next_attempt_at
+  bool tried = true;        // false: not tried at all (the relay was unreachable): not counted
+  std::string reply;        // the relay's reply, or why it was not sent
+  std::string next_attempt_at;  // for pending
+  std::string at;               // when it was sent, for sent
+};
+
+// What the operator sees of an outbox row (admin CLI `outbox`).
+struct outbox_status {
+  std::string receipt;
+  std::string state;
+  int attempts = 0;
+  std::string next_attempt_at;
+  std::string last_reply;  // the relay's last answer, or why it was not sent
+  std::string sent_at;
+};
+
+// --- Confirmation codes (issue 23, mode `code`). The store sees only keyed hashes: the
+// address as HMAC(pepper, address) and the code as HMAC(pepper, address key + code), with
+// a pepper the caller keeps out of the database, so the table gives away neither the
+// addresses nor the codes.
+struct code_issue {
+  std::string address_key;
+  std::string code_hash;
+  std::string now;         // UTC ISO 8601
+  std::string expires_at;  // UTC ISO 8601
+  std::string window_start;  // codes issued for this address since then count against...
+  int max_in_window = 0;     // ...this limit (resends included)
+};
+enum class code_issue_outcome { issued, limited, failed };
+
+struct code_attempt {
+  std::string address_key;
+  std::string code_hash;  // of the code the person typed
+  std::string now;
+  int max_wrong = 5;  // wrong tries after which the code is dead
+};
+enum class code_check_outcome {
+  accepted,   // right, unused, unexpired: now used up
+  wrong,      // a wrong try (counted)
+  exhausted,  // too many wrong tries: a new code is needed
+  expired,    // older than its validity
+  none,       // no code was issued for this address (or it was used already)
+  failed,     // database error
 };
 
 struct store_outcome {
@@ -201,6 +280,29 @@ class objection_store {
   };
   veto::expected<statistics> stats(const std::string& today, int days);
 
+  // --- The outbox, for the sender (mail_sender.h). Each returns false or an error text on
+  // a database error.
+
+  // Pending receipt emails whose next attempt is due at `now` (ISO 8601 UTC), oldest first.
+  veto::expected<std::vector<outbox_item>> due_mail(const std::string& now, std::size_t limit);
+  // Records what became of due emails, all in one transaction (the sender's writes must
+  // not crowd out the objections' own: one transaction per batch, not per email). Rows no
+  // longer pending (erased meanwhile) are left as they are.
+  bool record_mail_attempts(const std::vector<mail_attempt>& attempts);
+  // The outbox for the operator, newest first; `state` empty: any.
+  veto::expected<std::vector<outbox_status>> outbox(const std::string& state, std::size_t limit);
+  // The receipt email's state for one objection (the admin page), nullopt when it has none.
+  veto::expected<std::optional<outbox_status>> outbox_of(const std::string& receipt);
+
+  // --- Confirmation codes (mode `code`).
+
+  // Records a new code for an address, unless `max_in_window` codes were issued for it
+  // since `window_start`; earlier unused codes of the address stop working.
+  code_issue_outcome issue_code(const code_issue& issue);
+  // Checks a typed code against the address's latest code (constant-time comparison of
+  // the hashes) and uses it up when it is right.
+  code_check_outcome use_code(const code_attempt& attempt);
+
   // Moves the WAL into the database and rewrites the file (VACUUM), so that erased data
   // leaves no copy in either.
   veto::expected<bool> compact();
@@ -228,6 +330,8 @@ class objection_store {
   std::mutex reader_mutex_;
   sqlite3* admin_db_ = nullptr;  // the controller's reads and changes, one at a time
   std::mutex admin_mutex_;
+  sqlite3* mail_db_ = nullptr;  // the sender's outbox and the codes, one at a time
+  std::mutex mail_mutex_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_changed_;

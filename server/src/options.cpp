@@ -44,6 +44,18 @@ const char* const usage_text =
     "  --mail-domain-resolver IPV4[:PORT]|[IPV6]:PORT\n"
     "                         the DNS resolver it asks (default: /etc/resolv.conf's)\n"
     "  --mail-domain-timeout SEC  longest wait for DNS per address (default 2)\n"
+    "  --mail-mode MODE       none (default) or receipt (email a receipt for every stored\n"
+    "                         objection)\n"
+    "  --smtp-relay URL       smtp://HOST[:PORT] (STARTTLS required) or smtps://HOST[:PORT]\n"
+    "  --smtp-tls require|off off: no TLS, allowed only for a relay on loopback\n"
+    "  --smtp-ca-file FILE    certificates to trust for the relay (default: the system's)\n"
+    "  --smtp-from ADDRESS    the sender address\n"
+    "  --smtp-credentials FILE  the relay's user name (first line) and password (second);\n"
+    "                         or VETO_SMTP_USER and VETO_SMTP_PASSWORD in the environment\n"
+    "  --controller-name TEXT, --controller-contact TEXT\n"
+    "                         who answers the objection, named in every receipt\n"
+    "  --mail-retry SEC       the first retry after a temporary failure (default 30);\n"
+    "                         doubled each time up to --mail-retry-max (default 3600)\n"
     "  --help                 this text\n"
     "  --version              veto-server's version\n"
     "\n"
@@ -87,7 +99,67 @@ std::string parse_listen(const std::string& text, std::string& out_host, int& ou
   return "";
 }
 
+// "smtp://HOST[:PORT][/...]" -> HOST (brackets kept off an IPv6 literal); empty if malformed.
+std::string relay_host(const std::string& url, std::size_t scheme_length) {
+  std::string rest = url.substr(scheme_length);
+  rest = rest.substr(0, rest.find('/'));
+  if (rest.find('@') != std::string::npos) return "";  // credentials never go into a URL
+  if (!rest.empty() && rest[0] == '[') {
+    const std::size_t close = rest.find(']');
+    return close == std::string::npos ? "" : rest.substr(1, close - 1);
+  }
+  return rest.substr(0, rest.find(':'));
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// One '@', something on each side, no spaces or angle brackets: enough for a sender
+// address the operator typed.
+bool plausible_address(const std::string& address) {
+  const std::size_t at = address.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 == address.size()) return false;
+  for (unsigned char c : address) {
+    if (c <= ' ' || c == '<' || c == '>' || c == 0x7f) return false;
+  }
+  return true;
+}
+
+// The mail options must make sense together: a mode that sends needs a relay and a sender;
+// a relay is reached with TLS unless it is on this machine and TLS is turned off outright.
+std::string check_mail_options(const mail_config& mail) {
+  if (mail.relay.empty()) {
+    return mail.mode == mail_mode::none ? ""
+                                        : "--mail-mode " + std::string(mail_mode_name(mail.mode)) +
+                                              " needs --smtp-relay URL and --smtp-from ADDRESS";
+  }
+  const bool smtps = mail.relay.rfind("smtps://", 0) == 0;
+  const bool smtp = mail.relay.rfind("smtp://", 0) == 0;
+  if (!smtps && !smtp) return "--smtp-relay: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]";
+  const std::string host = relay_host(mail.relay, smtps ? 8 : 7);
+  if (host.empty()) return "--smtp-relay: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]";
+  if (mail.plaintext && (smtps || !is_loopback_host(host))) {
+    return "--smtp-tls off: only for an smtp:// relay on loopback (127.0.0.0/8, ::1, localhost)";
+  }
+  if (!plausible_address(mail.from)) return "--smtp-from: expected the sender's address";
+  if (mail.retry_max < mail.retry_first) return "--mail-retry-max: must not be less than --mail-retry";
+  return "";
+}
+
 }  // namespace
+
+const char* mail_mode_name(mail_mode mode) {
+  switch (mode) {
+    case mail_mode::none:
+      return "none";
+    case mail_mode::receipt:
+      return "receipt";
+    case mail_mode::code:
+      return "code";
+  }
+  return "none";
+}
 
 veto::expected<options> parse_options(const std::vector<std::string>& args, options defaults) {
   options o = std::move(defaults);
@@ -135,6 +207,33 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
       o.mail_domain_resolver = value;  // checked by mail_domain_checker::create
     } else if (arg == "--mail-domain-timeout") {
       seconds(o.mail_domain_timeout);
+    } else if (arg == "--mail-mode") {
+      if (value == "none") {
+        o.mail.mode = mail_mode::none;
+      } else if (value == "receipt") {
+        o.mail.mode = mail_mode::receipt;
+      } else {
+        error = "--mail-mode: expected none or receipt";
+      }
+    } else if (arg == "--smtp-relay") {
+      o.mail.relay = value;
+    } else if (arg == "--smtp-tls") {
+      if (value != "require" && value != "off") error = "--smtp-tls: expected require or off";
+      o.mail.plaintext = value == "off";
+    } else if (arg == "--smtp-ca-file") {
+      o.mail.ca_file = value;
+    } else if (arg == "--smtp-from") {
+      o.mail.from = value;
+    } else if (arg == "--smtp-credentials") {
+      o.smtp_credentials = value;
+    } else if (arg == "--controller-name") {
+      o.mail.controller_name = value;
+    } else if (arg == "--controller-contact") {
+      o.mail.controller_contact = value;
+    } else if (arg == "--mail-retry") {
+      seconds(o.mail.retry_first);
+    } else if (arg == "--mail-retry-max") {
+      seconds(o.mail.retry_max);
     } else if (arg == "--db") {
       o.db = value;
     } else if (arg == "--web") {
@@ -171,6 +270,9 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
   }
   if (o.admin_port >= 0 && o.admin_tokens.empty()) {
     return veto::unexpected(std::string("--admin-listen needs --admin-tokens FILE"));
+  }
+  if (const std::string mail_error = check_mail_options(o.mail); !mail_error.empty()) {
+    return veto::unexpected(mail_error);
   }
   return o;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "mail_config.h"
 #include "veto/expected.h"
 
 namespace veto_server {
@@ -30,6 +31,8 @@ struct options {
   bool mail_domain_check = false;        // ask DNS whether an address's domain takes mail
   std::string mail_domain_resolver;      // "IP[:PORT]"; empty: the system's (resolv.conf)
   std::chrono::milliseconds mail_domain_timeout{2000};
+  mail_config mail;                      // --mail-mode, --smtp-*, --controller-*
+  std::string smtp_credentials;          // the file with the relay's user and password
   bool help = false;
   bool version = false;  // --version: print "veto-server VERSION" and stop
 };

@@ -75,13 +75,14 @@ void append_issue_spans(const std::vector<veto::issue>& issues, const char* kind
 // other.
 enum class slot_kind : std::uint8_t {
   lang, dir, text, value, invalid, messages, country_options, locale_options, summary,
-  summary_hidden, idempotency_key, receipt
+  summary_hidden, idempotency_key, receipt, mail_text, mail_key
 };
 enum class slot_arg : std::uint8_t {
   none,          // {{name}}
   catalog_key,   // {{t:KEY}}: a key of i18n/en.json
   field,         // {{value:FIELD}}: a field of the ruleset
-  country_field  // {{country_options:FIELD}}: a country field of the ruleset
+  country_field,  // {{country_options:FIELD}}: a country field of the ruleset
+  mail_promise    // {{mail:NAME}}: a row of mail_promises
 };
 struct slot_spec {
   std::string_view name;
@@ -102,7 +103,35 @@ constexpr slot_spec slot_specs[] = {
     {"summary_hidden", slot_kind::summary_hidden, slot_arg::none, false},
     {"idempotency_key", slot_kind::idempotency_key, slot_arg::none, false},
     {"receipt", slot_kind::receipt, slot_arg::none, true},
+    {"mail", slot_kind::mail_text, slot_arg::mail_promise, false},
+    {"mail_key", slot_kind::mail_key, slot_arg::mail_promise, false},
 };
+
+// What the page promises about email depends on the server's mail mode (issue 23): the
+// email field's hint and the receipt page say what will and will not be sent. One row per
+// promise: the page string for each mode. {{mail:NAME}} renders the text,
+// {{mail_key:NAME}} the key (for data-i18n, so that the page script translates the same).
+struct mail_promise {
+  std::string_view name;
+  const char* none;
+  const char* receipt;
+  const char* code;
+};
+constexpr mail_promise mail_promises[] = {
+    {"email.hint", "email.hint_none", "email.hint", "email.hint"},
+    {"received.mail", "received.mail_none", "received.mail_receipt", "received.mail_receipt"},
+};
+
+const char* mail_promise_key(std::string_view name, mail_mode mode) {
+  for (const mail_promise& promise : mail_promises) {
+    if (promise.name == name) {
+      return mode == mail_mode::none ? promise.none
+             : mode == mail_mode::receipt ? promise.receipt
+                                          : promise.code;
+    }
+  }
+  return nullptr;
+}
 
 const slot_spec* find_slot(std::string_view name) {
   for (const slot_spec& spec : slot_specs) {
@@ -131,8 +160,10 @@ void append_summary_item(std::string_view pattern, std::string_view label,
 
 }  // namespace
 
-veto::expected<pages> pages::load(const std::string& web_dir, const veto::validator& validator) {
+veto::expected<pages> pages::load(const std::string& web_dir, const veto::validator& validator,
+                                  mail_mode mode) {
   std::optional<pages> loaded(pages{validator});
+  loaded->mail_mode_ = mode;
   pages* const p = &*loaded;
   for (const std::string_view tag : veto::supported_locales()) p->locales_.emplace_back(tag);
   const std::vector<veto::field_description> fields = validator.fields();
@@ -152,6 +183,9 @@ veto::expected<pages> pages::load(const std::string& web_dir, const veto::valida
                                      "country.not_eligible_suffix", "summary.title",
                                      "summary.item"};
   for (const veto::field_description& field : fields) needed.push_back(field.name + ".label");
+  for (const mail_promise& promise : mail_promises) {
+    needed.insert(needed.end(), {promise.none, promise.receipt, promise.code});
+  }
   for (const std::string& key : needed) {
     if (!english.count(key)) {
       return veto::unexpected(i18n + "en.json: the server needs \"" + key + "\"");
@@ -171,6 +205,8 @@ veto::expected<pages> pages::load(const std::string& web_dir, const veto::valida
           return english.count(slot.arg) ? "" : "no such key in i18n/en.json";
         case slot_arg::field:
           return field != fields.end() ? "" : "no such field in the ruleset";
+        case slot_arg::mail_promise:
+          return mail_promise_key(slot.arg, mail_mode::none) ? "" : "no such mail promise";
         case slot_arg::country_field:
           return field != fields.end() && field->kind == veto::field_kind::country
                      ? ""
@@ -328,6 +364,10 @@ void pages::fill(const placeholder& slot, const std::string& locale, const page_
     }
   } else if (kind == slot_kind::receipt) {
     append_html_escaped(receipt, out);
+  } else if (kind == slot_kind::mail_text) {
+    append_html_escaped(text(locale, mail_promise_key(slot.arg, mail_mode_)), out);
+  } else if (kind == slot_kind::mail_key) {
+    out += mail_promise_key(slot.arg, mail_mode_);
   }
   // idempotency_key is filled by the callers, who own the key.
 }

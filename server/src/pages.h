@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mail_config.h"
 #include "page_template.h"
 #include "veto/veto.h"
 
@@ -35,8 +36,10 @@ class pages {
   // Errors, naming the file and the place: a missing or unreadable template, an unknown or
   // malformed placeholder, a `t:` key not in en.json, a catalog that is not a flat JSON
   // object of strings.
+  // `mode` chooses what the page promises about email (the hint, the receipt page).
   static veto::expected<pages> load(const std::string& web_dir,
-                                    const veto::validator& validator);
+                                    const veto::validator& validator,
+                                    mail_mode mode = mail_mode::none);
 
   // The page locale, negotiated by the validator (validator::message_locale) so that the
   // page and the messages never disagree: `lang` if given, else the first preferred
@@ -53,13 +56,19 @@ class pages {
 
   const std::vector<std::string>& locales() const noexcept { return locales_; }
 
+  // A page string in `locale`, English where the locale lacks it; `key` must be in en.json.
+  // The emails (mail_message.h) are worded from the same catalogs.
+  const std::string& text(const std::string& locale, const std::string& key) const;
+  // Whether en.json has `key` (so that text() can be asked for it).
+  bool has_text(const std::string& key) const { return strings_.at("en").count(key) != 0; }
+
  private:
   pages(const veto::validator& validator) : validator_(validator) {}
-  const std::string& text(const std::string& locale, const std::string& key) const;
   void fill(const placeholder& slot, const std::string& locale, const page_state& state,
             std::string_view receipt, std::string& out) const;
 
   const veto::validator& validator_;
+  mail_mode mail_mode_ = mail_mode::none;
   std::vector<std::string> locales_;
   std::map<std::string, std::map<std::string, std::string>> strings_;  // locale -> key -> text
   page_template index_;

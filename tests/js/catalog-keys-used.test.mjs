@@ -1,6 +1,7 @@
 // Every key of every catalog is used somewhere, so no string is translated 26 times for
 // nothing: a message code (src/data/messages/) is emitted by the core (one, by veto-server), a page string
-// (web/i18n/) is read by the page templates, the page script or the server. The other
+// (web/i18n/) is read by the page templates, the page script or the server (its pages
+// and its emails). The other
 // catalog tests (tests/unit/messages_test.cpp, page-strings.test.mjs) make every catalog
 // have exactly en.json's keys, so en.json's keys are the ones to look for.
 import assert from 'node:assert/strict';
@@ -25,7 +26,8 @@ test('every message code is emitted by the core or veto-server', () => {
 });
 
 test('every page string is used by the templates, the page script or the server', () => {
-  const sources = ['web/index.html', 'web/received.html', 'web/app.js', 'server/src/pages.cpp']
+  const sources = ['web/index.html', 'web/received.html', 'web/app.js', 'server/src/pages.cpp',
+    'server/src/mail_message.cpp']
       .map((file) => [file, read(file)]);
   const fields = JSON.parse(read('src/data/ruleset.json')).fields.map((field) => field.name);
   const literally = (key) => sources.some(([file, text]) => (file.endsWith('.html')

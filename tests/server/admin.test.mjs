@@ -188,8 +188,10 @@ describe('admin: lists, changes and exports', () => {
     return res.json;
   };
 
-  test('main\'s database was migrated: schema version 1, deadlines one month on', async () => {
-    assert.deepEqual(sql(server.db, 'PRAGMA user_version'), [{user_version: 1}]);
+  test('main\'s database was migrated: schema version 2, deadlines one month on', async () => {
+    // 2: the mail outbox and codes (issue 23), empty for the objections of before.
+    assert.deepEqual(sql(server.db, 'PRAGMA user_version'), [{user_version: 2}]);
+    assert.deepEqual(sql(server.db, 'SELECT count(*) AS n FROM outbox'), [{n: 0}]);
     const jan31 = (await request(server.adminUrl, '/api/objections/AAAA-0000-0000-0004', {token: alice})).json.objection;
     assert.equal(jan31.deadline, '2026-02-28');
     assert.equal(jan31.country, 'FR');
