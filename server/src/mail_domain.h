@@ -112,7 +112,7 @@ class deliverability_check {
 };
 
 // Adds `error` to the field `name` of `verdict` the way the validator reports an error:
-// the field becomes invalid, its value null, its warnings and info cleared (SPEC: `info` is
+// the field becomes invalid, its value null, its warnings and info cleared (docs/contract.md §2.1.1: `info` is
 // `{}` for an email with an error), and the whole result invalid.
 void add_field_error(veto::result& verdict, std::string_view name, veto::issue error);
 
