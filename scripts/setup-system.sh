@@ -18,6 +18,9 @@ packages=(
   # veto-server: HTTP (cpp-httplib 0.11), storage (SQLite), the sqlite3 shell its crash test
   # reads the database with, and wrk for the load benchmark
   libcpp-httplib-dev libsqlite3-dev sqlite3 zlib1g-dev libbrotli-dev wrk
+  # veto-server on PostgreSQL (libpq), and what its deployment tests start on loopback:
+  # a throwaway PostgreSQL 15 cluster and nginx in front of several instances (deploy/)
+  libpq-dev postgresql nginx
   # the Python package (python/): a venv, pip (which brings setuptools and wheel), pytest
   python3-venv python3-pip python3-pytest
   # browser tests: Debian's Chromium, driven by playwright-core (its own download fails here)

@@ -23,6 +23,10 @@ using httplib::Request;
 using httplib::Response;
 
 constexpr std::size_t dynamic_compression_threshold = 1024;
+
+// What a 503 of an unreachable database asks clients to wait: a store reconnects at most
+// once a second (pg_store.cpp), and a restarted database takes a few seconds.
+constexpr int database_retry_after_seconds = 5;
 static_assert(max_body_bytes == 1024 * 1024, "the 413 messages below say 1 MiB");
 
 bool is_api(const Request& req) {
@@ -78,7 +82,7 @@ constexpr status_names known_statuses[] = {
     {429, "Too Many Requests", "http.rate_limited"},
     {431, "Request Header Fields Too Large", "http.header_too_large"},
     {501, "Not Implemented", "http.not_implemented"},
-    {503, "Service Unavailable", "http.internal"},
+    {503, "Service Unavailable", "http.unavailable"},
 };
 
 status_names names_of(int status) {
@@ -275,7 +279,12 @@ void store_and_answer(app_state& state, const Request& req, Response& res, objec
     case store_outcome::kind::conflict:
       return send_error(req, res, 409, "http.idempotency_conflict", key_reused_message);
     case store_outcome::kind::failed:
-      return send_error(req, res, 500, "The objection could not be stored. Please try again.");
+      // Nothing is known to be stored: the database failed or cannot be reached. 503 with a
+      // Retry-After (a retry with the same key is safe), never a receipt.
+      res.set_header("Retry-After", std::to_string(database_retry_after_seconds));
+      return send_error(req, res, 503, "http.unavailable",
+                        "The objection could not be stored just now. Please try again in a "
+                        "moment.");
   }
 }
 
@@ -315,8 +324,11 @@ void handle_received(app_state& state, const Request& req, Response& res) {
   // Only receipts that exist: the page must not vouch for a number someone made up.
   const std::optional<bool> known =
       is_receipt_shaped(receipt) ? state.store.has_receipt(receipt) : std::optional<bool>(false);
-  if (!known)
-    return send_error(req, res, 500, "The receipt could not be looked up. Please try again.");
+  if (!known) {
+    res.set_header("Retry-After", std::to_string(database_retry_after_seconds));
+    return send_error(req, res, 503, "http.unavailable",
+                      "The receipt could not be looked up just now. Please try again.");
+  }
   if (!*known) return send_error(req, res, 404, "There is no objection with this receipt number.");
   const std::string locale =
       state.page.page_locale(req.get_param_value("lang"), req.get_header_value("Accept-Language"));

@@ -92,7 +92,9 @@ int main(int argc, char** argv) {
         o.dist_dir +
         ": no veto.mjs and veto.wasm (build them with scripts/build-wasm.sh, or pass --dist)");
   }
-  veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(o.db);
+  const veto::expected<std::string> db = database_name(o.db_file, o.db, "veto-objections.db");
+  if (!db) return fail(db.error());
+  veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(*db);
   if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);
 

@@ -13,7 +13,11 @@ const char* const usage_text =
     "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080; port 0 picks a free\n"
     "                         port; IPv6 as [::1]:8080). The first line on stdout is\n"
     "                         \"veto-server: listening on http://HOST:PORT/\".\n"
-    "  --db FILE              SQLite database of objections (default veto-objections.db)\n"
+    "  --db FILE|URL          the objections' database: a SQLite file, or PostgreSQL as a\n"
+    "                         libpq connection string (postgresql://USER@HOST:PORT/DB).\n"
+    "                         Default: $VETO_DB, else the file veto-objections.db\n"
+    "  --db-file FILE         read --db's value from FILE's first line (keeps a password\n"
+    "                         out of the process list)\n"
     "  --web DIR              the page: index.html, received.html, app.js, i18n/...\n"
     "                         (default: the source tree's web/)\n"
     "  --dist DIR             the Wasm module: veto.mjs, veto.wasm (default: the build's\n"
@@ -118,6 +122,8 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
       o.retention_days = static_cast<int>(number);
     } else if (arg == "--db") {
       o.db = value;
+    } else if (arg == "--db-file") {
+      o.db_file = value;
     } else if (arg == "--web") {
       o.web_dir = value;
     } else if (arg == "--dist") {
