@@ -1,5 +1,6 @@
 #include "app.h"
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <string_view>
@@ -273,8 +274,12 @@ void store_and_answer(app_state& state, const Request& req, Response& res, objec
   switch (outcome.status) {
     case store_outcome::kind::stored:
     case store_outcome::kind::replayed:
-      if (outcome.status == store_outcome::kind::replayed)
+      if (outcome.status == store_outcome::kind::replayed) {
         res.set_header("Idempotent-Replayed", "true");
+        if (state.counters) state.counters->idempotent_replay();
+      } else if (state.counters) {
+        state.counters->objection_stored();
+      }
       return show_receipt(outcome.receipt, outcome.status == store_outcome::kind::stored);
     case store_outcome::kind::conflict:
       return send_error(req, res, 409, "http.idempotency_conflict", key_reused_message);
@@ -417,6 +422,24 @@ void handle_ruleset(app_state& state, const Request& req, Response& res) {
   send_entity(req, res, *state.ruleset);
 }
 
+// Alive: the process answers. Nothing else is asked, so a slow database never gets a
+// healthy instance restarted.
+void handle_healthz(app_state&, const Request&, Response& res) {
+  send(res, 200, "text/plain; charset=utf-8", "alive\n");
+}
+
+// Ready for traffic: not draining, and the database answers a query now.
+void handle_readyz(app_state& state, const Request&, Response& res) {
+  if (state.server && state.server->draining()) {
+    return send(res, 503, "text/plain; charset=utf-8", "draining\n");
+  }
+  if (!state.store.ping()) {
+    res.set_header("Retry-After", std::to_string(database_retry_after_seconds));
+    return send(res, 503, "text/plain; charset=utf-8", "database unreachable\n");
+  }
+  send(res, 200, "text/plain; charset=utf-8", "ready\n");
+}
+
 // Every route but the static files, in one table: the dispatch and 405's Allow read it.
 using get_handler = void (*)(app_state&, const Request&, Response&);
 using post_handler = void (*)(app_state&, const Request&, Response&, const ContentReader&);
@@ -432,7 +455,11 @@ constexpr route routes[] = {
     {"/api/validate", nullptr, handle_api_validate},
     {"/api/objections", nullptr, handle_api_objections},
     {"/objections", nullptr, handle_page_submission},
+    {"/healthz", handle_healthz, nullptr},
+    {"/readyz", handle_readyz, nullptr},
 };
+
+
 
 const route* find_route(std::string_view path) {
   for (const route& r : routes) {
@@ -440,6 +467,21 @@ const route* find_route(std::string_view path) {
   }
   return nullptr;
 }
+
+// What the access log and the metrics call a request's target: a route of the table, one
+// name for every static file, another for everything else (a raw path could carry anything).
+std::string_view route_name(const app_state& state, const std::string& path) {
+  if (const route* r = find_route(path)) return r->path;
+  return state.files.find(path) ? "static" : "other";
+}
+
+// When this thread's request reached routing, and whom it counts against.
+struct request_start {
+  std::chrono::steady_clock::time_point at;
+  std::string client;
+  bool set = false;
+};
+thread_local request_start this_request;
 
 std::string allowed_methods(const app_state& state, const std::string& path) {
   if (const route* r = find_route(path)) {
@@ -505,9 +547,19 @@ void install_routes(http_server& server, app_state& state) {
   install_common_handlers(server);
 
   server.set_pre_routing_handler([&state](const Request& req, Response& res) {
+    this_request.at = std::chrono::steady_clock::now();
+    this_request.client =
+        state.proxies ? state.proxies->client(req.remote_addr, req.get_header_value("X-Forwarded-For"))
+                      : req.remote_addr;
+    this_request.set = true;
+    // Probes of a load balancer or orchestrator are not visitors.
+    if (req.path == "/healthz" || req.path == "/readyz") {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     const rate_limiter::decision decision =
-        state.limiter.take(rate_limit_client(req.remote_addr), rate_limiter::clock::now());
+        state.limiter.take(rate_limit_client(this_request.client), rate_limiter::clock::now());
     if (!decision.allowed) {
+      if (state.counters) state.counters->rate_limited();
       leave_body_unread(req);
       res.set_header("Retry-After", std::to_string(decision.retry_after.count()));
       send_error(req, res, 429, "Too many requests. Please wait a moment and try again.");
@@ -520,6 +572,22 @@ void install_routes(http_server& server, app_state& state) {
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  server.set_logger([&state](const Request& req, const Response& res) {
+    if (!state.counters && !state.access_log) return;
+    const auto now = std::chrono::steady_clock::now();
+    const std::chrono::nanoseconds took = this_request.set ? now - this_request.at : std::chrono::nanoseconds(0);
+    const std::string_view route = route_name(state, req.path);
+    if (state.counters) state.counters->request(route, res.status, took);
+    if (state.access_log) {
+      const std::string line =
+          access_log_line(req.method, route, res.status, took, res.body.size(),
+                          this_request.set ? this_request.client : req.remote_addr);
+      std::fwrite(line.data(), 1, line.size(), stdout);  // one call: lines never interleave
+      std::fflush(stdout);
+    }
+    this_request.set = false;
   });
 
   server.Get(".*", [&state](const Request& req, Response& res) {

@@ -9,7 +9,8 @@
 #include <string_view>
 
 #include "http_server.h"
-#include "objection_store.h"
+#include "operations.h"
+#include "store.h"
 #include "pages.h"
 #include "rate_limiter.h"
 #include "static_files.h"
@@ -30,6 +31,10 @@ struct app_state {
   objection_store& store;
   rate_limiter& limiter;
   std::unique_ptr<cached_entity> ruleset;  // GET /api/ruleset
+  metrics* counters = nullptr;             // counted when set
+  const trusted_proxies* proxies = nullptr;  // whose X-Forwarded-For is believed
+  bool access_log = false;                 // one JSON line per request on stdout
+  const http_server* server = nullptr;     // GET /readyz is 503 while it drains
 };
 
 // Installs the routes, the error and exception handlers, the security headers and the

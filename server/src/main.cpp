@@ -97,6 +97,9 @@ int main(int argc, char** argv) {
   veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(*db);
   if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);
+  const veto::expected<trusted_proxies> proxies = trusted_proxies::parse(o.trusted_proxies);
+  if (!proxies) return fail(proxies.error());
+  metrics counters;
 
   // The admin listener (admin_app.h): its own server, never the public one.
   const veto::expected<token_file> tokens =
@@ -106,7 +109,7 @@ int main(int argc, char** argv) {
     return fail(o.admin_tokens + ": no tokens (veto-server admin token create adds one)");
   }
   auth_failures failures(admin_auth_failures_per_minute);
-  admin_state admin{**store, *tokens, failures, {}, {}, {}};
+  admin_state admin{**store, *tokens, failures, {}, {}, {}, &counters};
   for (const veto::field_description& field : validator.fields()) admin.field_names.push_back(field.name);
   if (o.admin_port >= 0) {
     const veto::expected<bool> styles = load_admin_styles(o.web_dir, admin);
@@ -116,7 +119,8 @@ int main(int argc, char** argv) {
   app_state state{
       validator, *page,
       *files,    **store,
-      limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json")};
+      limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json"),
+      &counters, &*proxies, o.access_log, nullptr};
   connection_limits limits;
   limits.header_timeout = o.header_timeout;
   limits.read_timeout = o.read_timeout;
@@ -130,6 +134,7 @@ int main(int argc, char** argv) {
                  fds, limits.max_connections);
   }
   http_server server(limits, o.threads);
+  state.server = &server;
   install_routes(server, state);
   http_server admin_server(limits, 4);
   std::thread admin_thread;

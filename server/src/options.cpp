@@ -41,6 +41,11 @@ const char* const usage_text =
     "                         create --name N --role reader|handler --tokens FILE)\n"
     "  --retention-days N     erase objections N days after they were closed (at start-up\n"
     "                         and hourly); 0 = keep (default)\n"
+    "  --trusted-proxy CIDR[,CIDR...]  reverse proxies (e.g. 127.0.0.1) whose\n"
+    "                         X-Forwarded-For names the client for the rate limit and\n"
+    "                         the access log; repeatable. Default: none (the peer counts)\n"
+    "  --access-log on|off    one JSON line per request on stdout, after the listening\n"
+    "                         lines (default on)\n"
     "  --help                 this text\n"
     "\n"
     "       veto-server admin COMMAND ...   the admin tasks without HTTP (veto-server admin help)\n";
@@ -122,6 +127,11 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
       o.retention_days = static_cast<int>(number);
     } else if (arg == "--db") {
       o.db = value;
+    } else if (arg == "--trusted-proxy") {
+      o.trusted_proxies += (o.trusted_proxies.empty() ? "" : ",") + value;
+    } else if (arg == "--access-log") {
+      if (value != "on" && value != "off") error = "--access-log: on or off";
+      o.access_log = value == "on";
     } else if (arg == "--db-file") {
       o.db_file = value;
     } else if (arg == "--web") {

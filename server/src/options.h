@@ -28,6 +28,8 @@ struct options {
   int admin_port = -1;                   // --admin-listen is given (-1: off; 0: any port)
   std::string admin_tokens;              // the tokens file; required with --admin-listen
   int retention_days = 0;                // erase objections closed this long ago; 0: never
+  std::string trusted_proxies;  // --trusted-proxy: CIDR blocks whose X-Forwarded-For counts
+  bool access_log = true;       // one JSON line per request on stdout
   bool help = false;
 };
 

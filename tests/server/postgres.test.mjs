@@ -147,6 +147,10 @@ describe('the database goes away under a running server', () => {
                                    {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(validForm())});
       assert.equal(validate.status, 200);
       assert.equal((await validate.json()).valid, true);
+      const ready = await fetch(new URL('/readyz', server.url));
+      assert.equal(ready.status, 503);
+      assert.equal(await ready.text(), 'database unreachable\n');
+      assert.equal((await fetch(new URL('/healthz', server.url))).status, 200);
       const countBefore = acknowledged.length;
       await new Promise((r) => setTimeout(r, 500));
       cluster.start();
@@ -161,6 +165,7 @@ describe('the database goes away under a running server', () => {
         if (status !== 201) await new Promise((r) => setTimeout(r, 200));
       }
       assert.equal(status, 201);
+      assert.equal((await fetch(new URL('/readyz', server.url))).status, 200);
       await new Promise((r) => setTimeout(r, 300));
       stop = true;
       await Promise.all(clients);
