@@ -6,7 +6,7 @@ import http from 'node:http';
 import {after, before, describe, test} from 'node:test';
 
 import {makeTokens, request} from './admin.mjs';
-import {startServer, validForm} from './server.mjs';
+import {metricValue, startServer, validForm} from './server.mjs';
 
 // A request from the loopback address `from` with extra headers; {status, text}.
 function send(server, target, {method = 'GET', headers = {}, body, from = '127.0.0.1'} = {}) {
@@ -23,10 +23,6 @@ function send(server, target, {method = 'GET', headers = {}, body, from = '127.0
   });
 }
 
-export function metricValue(text, name, labels = '') {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
 
 describe('operations', () => {
   let server;

@@ -128,3 +128,10 @@ export const validForm = (extra = {}) => ({
 export const summaryLine = (catalog, field, message) => catalog['summary.item']
     .replace('{label}', catalog[`${field}.summary_label`] ?? catalog[`${field}.label`])
     .replace('{message}', message);
+
+// A sample's value in Prometheus' text format (`labels` as written: '{route="/",status="200"}');
+// 0 when the line is absent.
+export function metricValue(text, name, labels = '') {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
