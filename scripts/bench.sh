@@ -26,6 +26,7 @@ node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wa
 VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist \
   node "$root/bench/page.mjs" 7 >&2
 "$root/bench/server.sh" >&2
+"$root/bench/scale.sh" >&2
 "$root/bench/ffi.sh" >&2
 {
   echo "# veto benchmark results"
@@ -56,6 +57,10 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo "## veto-server (\`bench/server.sh\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-server.md"
+  echo
+  echo "## Instances behind nginx, on PostgreSQL and SQLite (\`bench/scale.sh\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-scale.md"
   echo
   echo "## Through the C API and Python (\`bench/ffi.sh\`, run by scripts/bench.sh)"
   echo
