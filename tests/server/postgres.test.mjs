@@ -8,6 +8,7 @@ import {randomUUID} from 'node:crypto';
 import {after, before, describe, test} from 'node:test';
 
 import {havePostgres, startPostgres} from './postgres.mjs';
+import {makeTokens, request} from './admin.mjs';
 import {startFailure, startServer, validForm, distDir} from './server.mjs';
 
 if (!havePostgres) throw new Error('PostgreSQL 15 is missing (scripts/setup-system.sh installs it)');
@@ -63,6 +64,20 @@ describe('several instances on one PostgreSQL database', () => {
     const page = await fetch(new URL(`/received?receipt=${receipt}`, servers[1].url));
     assert.equal(page.status, 200);
     assert.match(await page.text(), new RegExp(receipt));
+  });
+
+  test('handlers on two instances change one objection at once: one wins, the others get 409', async () => {
+    const tokens = makeTokens({anna: 'handler'});
+    const admins = await Promise.all([0, 1].map(() => startServer({db: cluster.url(db), adminTokens: tokens.file})));
+    try {
+      const {receipt} = await (await submit(admins[0], validForm())).json();
+      const tries = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => request(admins[i % 2].adminUrl, `/api/objections/${receipt}/status`, {
+        method: 'POST', token: tokens.secret.anna, body: {status: i % 2 ? 'answered' : 'rejected', reason: `handler ${i}`, version: 1}})));
+      assert.deepEqual(tries.map((t) => t.status).sort(), [200, 409, 409, 409, 409, 409]);
+      assert.deepEqual(cluster.sql(db, `SELECT version, (SELECT count(*) FROM status_history h WHERE h.objection_id = o.id) FROM objections o WHERE receipt = '${receipt}'`), [['2', '1']]);
+    } finally {
+      await Promise.all(admins.map((s) => s.stop()));
+    }
   });
 
   test('the audit log is append-only in PostgreSQL too', () => {
