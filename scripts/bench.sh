@@ -27,6 +27,7 @@ node "$root/bench/run.mjs" "$root/build/native/bench/veto-bench" "$root/build/wa
 VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist \
   node "$root/bench/page.mjs" 7 >&2
 "$root/bench/server.sh" >&2
+"$root/bench/scale.sh" >&2
 "$root/bench/ffi.sh" >&2
 node "$root/bench/package.mjs" "$("$root/scripts/package.sh" | tail -n1)" >&2
 VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist \
@@ -64,6 +65,9 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo "## veto-server's mail (\`node bench/mail.mjs 1500\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-mail.md"
+  echo "## Instances behind nginx, on PostgreSQL and SQLite (\`bench/scale.sh\`, run by scripts/bench.sh)"
+  echo
+  sed '1{/^#/d}' "$root/bench/RESULTS-scale.md"
   echo
   echo "## Through the C API and Python (\`bench/ffi.sh\`, run by scripts/bench.sh)"
   echo

@@ -23,6 +23,9 @@ packages=(
   libc-ares-dev dnsmasq-base
   # veto-server's mail: SMTP through libcurl (issue 23)
   libcurl4-openssl-dev
+  # veto-server on PostgreSQL (libpq), and what its deployment tests start on loopback:
+  # a throwaway PostgreSQL 15 cluster and nginx in front of several instances (deploy/)
+  libpq-dev postgresql nginx
   # the Python package (python/): a venv, pip (which brings setuptools and wheel), pytest
   python3-venv python3-pip python3-pytest
   # browser tests: Debian's Chromium, driven by playwright-core (its own download fails here)

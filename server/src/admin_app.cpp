@@ -697,6 +697,11 @@ void dispatch_get(admin_state& state, const admin_token& token, const Request& r
   if (path == "/objection") return page_one(state, token, req, res);
   if (path == "/api/objections") return api_list(state, token, req, res);
   if (path == "/api/export") return api_export(state, token, req, res);
+  if (path == "/metrics" && state.counters) {
+    // Prometheus' text format; counts only, no personal data, so any role may read it.
+    return send(res, 200, "text/plain; version=0.0.4; charset=utf-8",
+                state.counters->exposition(state.store.database_errors()));
+  }
   if (path == "/api/audit") {
     if (!has_role(token, admin_role::handler, req, res)) return;
     return api_audit(state, token, req, res);

@@ -11,7 +11,8 @@
 
 #include "admin_auth.h"
 #include "http_server.h"
-#include "objection_store.h"
+#include "operations.h"
+#include "store.h"
 
 namespace veto_server {
 
@@ -25,6 +26,7 @@ struct admin_state {
   std::vector<std::string> field_names;  // the ruleset's fields: the CSV's last columns
   std::string style_css;                 // web/style.css, the objection page's style
   std::string admin_css;                 // web/admin.css, what the admin page adds
+  const metrics* counters = nullptr;     // GET /metrics, for every role
 };
 
 // The filter of a list or an export from a request's query parameters (status, country,

@@ -36,7 +36,9 @@ const char* const admin_usage =
     "  compact --db FILE              checkpoint and VACUUM: erased data leaves the file\n"
     "  outbox  --db FILE [--state pending|sent|failed|undeliverable]\n"
     "                 the receipt emails, newest first, with the relay's last reply\n"
-    "FILTER: --status S --country CC --from YYYY-MM-DD --to YYYY-MM-DD --overdue\n";
+        "FILTER: --status S --country CC --from YYYY-MM-DD --to YYYY-MM-DD --overdue\n"
+    "--db takes a SQLite file or a PostgreSQL URL; --db-file FILE reads it from FILE's\n"
+    "first line, and without either the environment's VETO_DB is used.\n";
 
 int usage(const std::string& message) {
   std::fprintf(stderr, "veto-server admin: %s\n%s", message.c_str(), admin_usage);
@@ -135,28 +137,30 @@ int admin_command(const std::vector<std::string>& args) {
     return 0;
   }
 
-  const std::initializer_list<const char*> filter_options = {"db", "status", "country", "from", "to",
+  const std::initializer_list<const char*> filter_options = {"db", "db-file", "status", "country", "from", "to",
                                                              "overdue", "order", "format"};
   if (command == "list" || command == "export") {
     if (!(bad = known(filter_options)).empty()) return usage(bad);
   } else if (command == "show" || command == "erase") {
-    if (!(bad = known({"db", "receipt"})).empty()) return usage(bad);
+    if (!(bad = known({"db", "db-file", "receipt"})).empty()) return usage(bad);
   } else if (command == "answer" || command == "reject") {
-    if (!(bad = known({"db", "receipt", "reason"})).empty()) return usage(bad);
+    if (!(bad = known({"db", "db-file", "receipt", "reason"})).empty()) return usage(bad);
   } else if (command == "extend") {
-    if (!(bad = known({"db", "receipt", "reason", "months"})).empty()) return usage(bad);
+    if (!(bad = known({"db", "db-file", "receipt", "reason", "months"})).empty()) return usage(bad);
   } else if (command == "retention") {
-    if (!(bad = known({"db", "days"})).empty()) return usage(bad);
+    if (!(bad = known({"db", "db-file", "days"})).empty()) return usage(bad);
   } else if (command == "audit") {
-    if (!(bad = known({"db", "format"})).empty()) return usage(bad);
+    if (!(bad = known({"db", "db-file", "format"})).empty()) return usage(bad);
   } else if (command == "compact") {
-    if (!(bad = known({"db"})).empty()) return usage(bad);
+    if (!(bad = known({"db", "db-file"})).empty()) return usage(bad);
   } else if (command == "outbox") {
-    if (!(bad = known({"db", "state"})).empty()) return usage(bad);
+    if (!(bad = known({"db", "db-file", "state"})).empty()) return usage(bad);
   } else {
     return usage("unknown command: " + command);
   }
-  if (o["db"].empty()) return usage(command + " needs --db FILE");
+  const veto::expected<std::string> db = database_name(o["db-file"], o["db"], "");
+  if (!db) return usage(db.error());
+  if (db->empty()) return usage(command + " needs --db FILE|URL, --db-file FILE or VETO_DB");
   const std::string format = o.count("format") ? o["format"] : "ndjson";
   if (format != "ndjson" && format != "csv") return usage("--format: ndjson or csv");
   if ((command != "list" && command != "export" && command != "retention" && command != "audit" &&
@@ -165,7 +169,7 @@ int admin_command(const std::vector<std::string>& args) {
     return usage(command + " needs --receipt XXXX-XXXX-XXXX-XXXX");
   }
 
-  veto::expected<std::unique_ptr<objection_store>> opened = objection_store::open(o["db"]);
+  veto::expected<std::unique_ptr<objection_store>> opened = objection_store::open(*db);
   if (!opened) return trouble(opened.error());
   objection_store& store = **opened;
   const std::string today = format_date(utc_today());

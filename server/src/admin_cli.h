@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "objection_store.h"
+#include "store.h"
 
 namespace veto_server {
 

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "objection_store.h"
+#include "store.h"
 
 namespace veto {
 class json_writer;  // src/core/json_writer.h

@@ -1,5 +1,6 @@
 #include "app.h"
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <string_view>
@@ -23,6 +24,10 @@ using httplib::Request;
 using httplib::Response;
 
 constexpr std::size_t dynamic_compression_threshold = 1024;
+
+// What a 503 of an unreachable database asks clients to wait: a store reconnects at most
+// once a second (pg_store.cpp), and a restarted database takes a few seconds.
+constexpr int database_retry_after_seconds = 5;
 static_assert(max_body_bytes == 1024 * 1024, "the 413 messages below say 1 MiB");
 
 bool is_api(const Request& req) {
@@ -78,7 +83,7 @@ constexpr status_names known_statuses[] = {
     {429, "Too Many Requests", "http.rate_limited"},
     {431, "Request Header Fields Too Large", "http.header_too_large"},
     {501, "Not Implemented", "http.not_implemented"},
-    {503, "Service Unavailable", "http.internal"},
+    {503, "Service Unavailable", "http.unavailable"},
 };
 
 status_names names_of(int status) {
@@ -273,13 +278,22 @@ void store_and_answer(app_state& state, const Request& req, Response& res, objec
   switch (outcome.status) {
     case store_outcome::kind::stored:
     case store_outcome::kind::replayed:
-      if (outcome.status == store_outcome::kind::replayed)
+      if (outcome.status == store_outcome::kind::replayed) {
         res.set_header("Idempotent-Replayed", "true");
+        if (state.counters) state.counters->idempotent_replay();
+      } else if (state.counters) {
+        state.counters->objection_stored();
+      }
       return show_receipt(outcome.receipt, outcome.status == store_outcome::kind::stored);
     case store_outcome::kind::conflict:
       return send_error(req, res, 409, "http.idempotency_conflict", key_reused_message);
     case store_outcome::kind::failed:
-      return send_error(req, res, 500, "The objection could not be stored. Please try again.");
+      // Nothing is known to be stored: the database failed or cannot be reached. 503 with a
+      // Retry-After (a retry with the same key is safe), never a receipt.
+      res.set_header("Retry-After", std::to_string(database_retry_after_seconds));
+      return send_error(req, res, 503, "http.unavailable",
+                        "The objection could not be stored just now. Please try again in a "
+                        "moment.");
   }
 }
 
@@ -326,8 +340,11 @@ void handle_received(app_state& state, const Request& req, Response& res) {
   // Only receipts that exist: the page must not vouch for a number someone made up.
   const std::optional<bool> known =
       is_receipt_shaped(receipt) ? state.store.has_receipt(receipt) : std::optional<bool>(false);
-  if (!known)
-    return send_error(req, res, 500, "The receipt could not be looked up. Please try again.");
+  if (!known) {
+    res.set_header("Retry-After", std::to_string(database_retry_after_seconds));
+    return send_error(req, res, 503, "http.unavailable",
+                      "The receipt could not be looked up just now. Please try again.");
+  }
   if (!*known) return send_error(req, res, 404, "There is no objection with this receipt number.");
   const std::string locale =
       state.page.page_locale(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
@@ -418,6 +435,24 @@ void handle_ruleset(app_state& state, const Request& req, Response& res) {
   send_entity(req, res, *state.ruleset);
 }
 
+// Alive: the process answers. Nothing else is asked, so a slow database never gets a
+// healthy instance restarted.
+void handle_healthz(app_state&, const Request&, Response& res) {
+  send(res, 200, "text/plain; charset=utf-8", "alive\n");
+}
+
+// Ready for traffic: not draining, and the database answers a query now.
+void handle_readyz(app_state& state, const Request&, Response& res) {
+  if (state.server && state.server->draining()) {
+    return send(res, 503, "text/plain; charset=utf-8", "draining\n");
+  }
+  if (!state.store.ping()) {
+    res.set_header("Retry-After", std::to_string(database_retry_after_seconds));
+    return send(res, 503, "text/plain; charset=utf-8", "database unreachable\n");
+  }
+  send(res, 200, "text/plain; charset=utf-8", "ready\n");
+}
+
 // Every route but the static files, in one table: the dispatch and 405's Allow read it.
 using get_handler = void (*)(app_state&, const Request&, Response&);
 using post_handler = void (*)(app_state&, const Request&, Response&, const ContentReader&);
@@ -433,7 +468,11 @@ constexpr route routes[] = {
     {"/api/validate", nullptr, handle_api_validate},
     {"/api/objections", nullptr, handle_api_objections},
     {"/objections", nullptr, handle_page_submission},
+    {"/healthz", handle_healthz, nullptr},
+    {"/readyz", handle_readyz, nullptr},
 };
+
+
 
 const route* find_route(std::string_view path) {
   for (const route& r : routes) {
@@ -441,6 +480,21 @@ const route* find_route(std::string_view path) {
   }
   return nullptr;
 }
+
+// What the access log and the metrics call a request's target: a route of the table, one
+// name for every static file, another for everything else (a raw path could carry anything).
+std::string_view route_name(const app_state& state, const std::string& path) {
+  if (const route* r = find_route(path)) return r->path;
+  return state.files.find(path) ? "static" : "other";
+}
+
+// When this thread's request reached routing, and whom it counts against.
+struct request_start {
+  std::chrono::steady_clock::time_point at;
+  std::string client;
+  bool set = false;
+};
+thread_local request_start this_request;
 
 std::string allowed_methods(const app_state& state, const std::string& path) {
   if (const route* r = find_route(path)) {
@@ -506,9 +560,19 @@ void install_routes(http_server& server, app_state& state) {
   install_common_handlers(server);
 
   server.set_pre_routing_handler([&state](const Request& req, Response& res) {
+    this_request.at = std::chrono::steady_clock::now();
+    this_request.client =
+        state.proxies ? state.proxies->client(req.remote_addr, req.get_header_value("X-Forwarded-For"))
+                      : req.remote_addr;
+    this_request.set = true;
+    // Probes of a load balancer or orchestrator are not visitors.
+    if (req.path == "/healthz" || req.path == "/readyz") {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
     const rate_limiter::decision decision =
-        state.limiter.take(rate_limit_client(req.remote_addr), rate_limiter::clock::now());
+        state.limiter.take(rate_limit_client(this_request.client), rate_limiter::clock::now());
     if (!decision.allowed) {
+      if (state.counters) state.counters->rate_limited();
       leave_body_unread(req);
       res.set_header("Retry-After", std::to_string(decision.retry_after.count()));
       send_error(req, res, 429, "Too many requests. Please wait a moment and try again.");
@@ -521,6 +585,22 @@ void install_routes(http_server& server, app_state& state) {
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  server.set_logger([&state](const Request& req, const Response& res) {
+    if (!state.counters && !state.access_log) return;
+    const auto now = std::chrono::steady_clock::now();
+    const std::chrono::nanoseconds took = this_request.set ? now - this_request.at : std::chrono::nanoseconds(0);
+    const std::string_view route = route_name(state, req.path);
+    if (state.counters) state.counters->request(route, res.status, took);
+    if (state.access_log) {
+      const std::string line =
+          access_log_line(req.method, route, res.status, took, res.body.size(),
+                          this_request.set ? this_request.client : req.remote_addr);
+      std::fwrite(line.data(), 1, line.size(), stdout);  // one call: lines never interleave
+      std::fflush(stdout);
+    }
+    this_request.set = false;
   });
 
   server.Get(".*", [&state](const Request& req, Response& res) {

@@ -13,6 +13,8 @@
 #include "mail_config.h"
 #include "mail_sender.h"
 #include "objection_store.h"
+#include "operations.h"
+#include "store.h"
 #include "pages.h"
 #include "rate_limiter.h"
 #include "static_files.h"
@@ -42,6 +44,10 @@ struct app_state {
   std::string email_field;        // the ruleset's first email field
   std::string message_id_domain;  // the sender address's domain
   mail_sender* sender = nullptr;  // null when mail is off
+  metrics* counters = nullptr;             // counted when set
+  const trusted_proxies* proxies = nullptr;  // whose X-Forwarded-For is believed
+  bool access_log = false;                 // one JSON line per request on stdout
+  const http_server* server = nullptr;     // GET /readyz is 503 while it drains
 };
 
 // Installs the routes, the error and exception handlers, the security headers and the

@@ -149,9 +149,18 @@ int main(int argc, char** argv) {
         o.dist_dir +
         ": no veto.mjs and veto.wasm (build them with scripts/build-wasm.sh, or pass --dist)");
   }
-  veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(o.db);
+  const veto::expected<std::string> db = database_name(o.db_file, o.db, "veto-objections.db");
+  if (!db) return fail(db.error());
+  if (mode != mail_mode::none && is_postgres_connection_string(*db)) {
+    return fail("--mail-mode " + std::string(mail_mode_name(mode)) +
+                ": mail is not kept on PostgreSQL yet; use a SQLite database or --mail-mode none");
+  }
+  veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(*db);
   if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);
+  const veto::expected<trusted_proxies> proxies = trusted_proxies::parse(o.trusted_proxies);
+  if (!proxies) return fail(proxies.error());
+  metrics counters;
 
   // The admin listener (admin_app.h): its own server, never the public one.
   const veto::expected<token_file> tokens =
@@ -161,7 +170,7 @@ int main(int argc, char** argv) {
     return fail(o.admin_tokens + ": no tokens (veto-server admin token create adds one)");
   }
   auth_failures failures(admin_auth_failures_per_minute);
-  admin_state admin{**store, *tokens, failures, {}, {}, {}};
+  admin_state admin{**store, *tokens, failures, {}, {}, {}, &counters};
   for (const veto::field_description& field : validator.fields()) admin.field_names.push_back(field.name);
   if (o.admin_port >= 0) {
     const veto::expected<bool> styles = load_admin_styles(o.web_dir, admin);
@@ -174,7 +183,8 @@ int main(int argc, char** argv) {
       validator, *page,
       *files,    **store,
       limiter,   std::make_unique<cached_entity>(validator.ruleset_json(), "application/json"),
-      deliverability.get(), mail_mode::none, std::string(), std::string(), nullptr};  // mail: set below
+      deliverability.get(), mail_mode::none, std::string(), std::string(), nullptr,  // mail: set below
+      &counters, &*proxies, o.access_log, nullptr};
   std::vector<std::string> field_names;
   for (const veto::field_description& field : validator.fields()) {
     field_names.push_back(field.name);
@@ -216,6 +226,7 @@ int main(int argc, char** argv) {
                  fds, limits.max_connections);
   }
   http_server server(limits, o.threads);
+  state.server = &server;
   install_routes(server, state);
   http_server admin_server(limits, 4);
   std::thread admin_thread;

@@ -15,9 +15,12 @@
 
 #include "bytes.h"
 #include "deadline.h"
+#include "store_sql.h"
 
 namespace veto_server {
 namespace {
+
+using namespace store_sql;
 
 constexpr const char* schema =
     "CREATE TABLE IF NOT EXISTS objections ("
@@ -98,16 +101,6 @@ constexpr const char* migration_to_2 =
     " used INTEGER NOT NULL DEFAULT 0);"  // 1: used, or superseded by a newer code
     "CREATE INDEX codes_address ON codes (address_key, created_at);";
 
-constexpr const char* summary_columns =
-    "receipt, received_at, coalesce(country, ''), status, deadline, extension_months, version,"
-    " coalesce(closed_at, ''), coalesce(erased_at, ''), id,"
-    " CASE WHEN status = 'received' AND erased_at IS NULL THEN 0 ELSE 1 END";
-constexpr int summary_column_count = 11;
-
-constexpr std::size_t max_batch = 256;
-
-std::string utc_now() { return utc_timestamp(std::chrono::system_clock::now()); }
-
 bool exec(sqlite3* db, const char* sql) {
   char* message = nullptr;
   const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
@@ -141,11 +134,6 @@ class statement {
  private:
   sqlite3_stmt* stmt_ = nullptr;
 };
-
-std::string deadline_of(const std::string& received_at, int extension_months) {
-  const std::optional<civil_date> received = parse_date(received_at.substr(0, 10));
-  return received ? format_date(answer_deadline(*received, extension_months)) : std::string();
-}
 
 // Creates the database file owner-only before SQLite opens it (SQLite creates -wal and
 // -shm with the database file's mode, umask or not); warns about existing files that
@@ -250,91 +238,13 @@ objection_summary read_summary(const statement& row, int first = 0) {
   return s;
 }
 
-bool is_digits(const std::string& text, std::size_t max) {
-  if (text.empty() || text.size() > max) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts(1);
-  for (char c : text) {
-    if (c == separator) {
-      parts.emplace_back();
-    } else {
-      parts.back() += c;
-    }
-  }
-  return parts;
-}
-
-// A cursor names the last row of a page by its sort key: `n~RECEIVED_AT~ID` (newest
-// first) or `u~RANK~DEADLINE~ID` (most urgent first; rank 0 open, 1 closed).
-std::string make_cursor(objection_filter::order order, const statement& row) {
-  const std::string id = std::to_string(sqlite3_column_int64(row.get(), 9));
-  if (order == objection_filter::order::newest) return "n~" + row.text(1) + "~" + id;
-  return "u~" + std::to_string(sqlite3_column_int(row.get(), 10)) + "~" + row.text(4) + "~" + id;
-}
-
-// The SELECT for a filtered, sorted page (`columns` first), with its parameters bound in
-// `bind`; or an error for a malformed cursor.
-struct page_query {
-  std::string sql;
-  std::vector<std::string> texts;  // bound in order as ?1, ?2, ...
-};
-
-veto::expected<page_query> build_page_query(const objection_filter& f, const std::string& today,
-                                            const std::string& columns) {
-  page_query q;
-  std::string where;
-  const auto condition = [&](const std::string& sql) {
-    where += where.empty() ? " WHERE " : " AND ";
-    where += sql;
-  };
-  const auto param = [&](const std::string& value) {
-    q.texts.push_back(value);
-    return "?" + std::to_string(q.texts.size());
-  };
-  if (!f.status.empty()) condition("status = " + param(f.status));
-  if (!f.country.empty()) condition("country = " + param(f.country));
-  if (!f.from.empty()) condition("substr(received_at, 1, 10) >= " + param(f.from));
-  if (!f.to.empty()) condition("substr(received_at, 1, 10) <= " + param(f.to));
-  if (f.overdue) {
-    condition("status = 'received' AND erased_at IS NULL AND deadline < " + param(today));
-  }
-  const std::string rank = "CASE WHEN status = 'received' AND erased_at IS NULL THEN 0 ELSE 1 END";
-  if (!f.cursor.empty()) {
-    const std::vector<std::string> parts = split(f.cursor, '~');
-    const bool newest = f.sort == objection_filter::order::newest;
-    if (newest && parts.size() == 3 && parts[0] == "n" && parts[1].size() == 24 &&
-        is_digits(parts[2], 18)) {
-      condition("(received_at, id) < (" + param(parts[1]) + ", CAST(" + param(parts[2]) +
-                " AS INTEGER))");
-    } else if (!newest && parts.size() == 4 && parts[0] == "u" &&
-               (parts[1] == "0" || parts[1] == "1") && parse_date(parts[2]) &&
-               is_digits(parts[3], 18)) {
-      condition("(" + rank + ", deadline, id) > (CAST(" + param(parts[1]) + " AS INTEGER), " +
-                param(parts[2]) + ", CAST(" + param(parts[3]) + " AS INTEGER))");
-    } else {
-      return veto::unexpected("cursor: not one this list gave out");
-    }
-  }
-  q.sql = "SELECT " + columns + " FROM objections" + where +
-          (f.sort == objection_filter::order::newest ? " ORDER BY received_at DESC, id DESC"
-                                                     : " ORDER BY " + rank + ", deadline, id") +
-          " LIMIT " + std::to_string(f.limit + 1);
-  return q;
-}
-
 // Runs a page query, calling `take(row)` for each of at most `limit` rows; the cursor of
 // the next page, empty when this was the last.
 template <class Take>
 veto::expected<std::string> run_page(sqlite3* db, const objection_filter& f,
                                      const std::string& today, const std::string& columns,
                                      Take take) {
-  veto::expected<page_query> q = build_page_query(f, today, columns);
+  veto::expected<page_query> q = build_page_query(f, today, columns, '?');
   if (!q) return veto::unexpected(q.error());
   statement query(db, q->sql.c_str());
   if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(db));
@@ -347,7 +257,8 @@ veto::expected<std::string> run_page(sqlite3* db, const objection_filter& f,
     if (rc != SQLITE_ROW) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(db));
     if (count == f.limit) return last_cursor;  // one more row exists
     take(query);
-    last_cursor = make_cursor(f.sort, query);
+    last_cursor = make_cursor(f.sort, query.text(1), query.text(rank_column), query.text(4),
+                              query.text(id_column));
     ++count;
   }
 }
@@ -369,8 +280,8 @@ bool insert_audit(sqlite3* db, const std::string& at, const std::string& actor,
 
 }  // namespace
 
-veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std::string& path) {
-  std::unique_ptr<objection_store> store(new objection_store());
+veto::expected<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path) {
+  std::unique_ptr<sqlite_store> store(new sqlite_store());
   std::string error = prepare_file(path);
   if (!error.empty()) return veto::unexpected(std::move(error));
   store->writer_db_ = open_connection(path, error);
@@ -403,7 +314,7 @@ veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std
   return store;
 }
 
-objection_store::~objection_store() {
+sqlite_store::~sqlite_store() {
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
     stopping_ = true;
@@ -416,7 +327,7 @@ objection_store::~objection_store() {
   sqlite3_close(writer_db_);  // the last connection checkpoints the WAL into the database
 }
 
-store_outcome objection_store::store(objection item) {
+store_outcome sqlite_store::store(objection item) {
   std::future<store_outcome> outcome;
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
@@ -428,7 +339,7 @@ store_outcome objection_store::store(objection item) {
   return outcome.get();
 }
 
-std::optional<bool> objection_store::has_receipt(const std::string& receipt) {
+std::optional<bool> sqlite_store::has_receipt(const std::string& receipt) {
   std::lock_guard<std::mutex> lock(reader_mutex_);
   statement query(reader_db_, "SELECT 1 FROM objections WHERE receipt = ?1");
   if (!query) return std::nullopt;
@@ -436,10 +347,17 @@ std::optional<bool> objection_store::has_receipt(const std::string& receipt) {
   const int rc = sqlite3_step(query.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
+  count_database_error();
   return std::nullopt;
 }
 
-store_outcome objection_store::insert_one(const objection& item) {
+bool sqlite_store::ping() {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  statement query(reader_db_, "SELECT count(*) FROM sqlite_master");
+  return query && sqlite3_step(query.get()) == SQLITE_ROW;
+}
+
+store_outcome sqlite_store::insert_one(const objection& item) {
   // A receipt collision (80 random bits) is all but impossible; should it happen, the
   // INSERT is ignored and a new receipt drawn.
   for (int attempt = 0; attempt < 3; ++attempt) {
@@ -500,7 +418,7 @@ store_outcome objection_store::insert_one(const objection& item) {
   return {};
 }
 
-veto::expected<objection_page> objection_store::list(const objection_filter& filter,
+veto::expected<objection_page> sqlite_store::list(const objection_filter& filter,
                                                      const std::string& today) {
   std::lock_guard<std::mutex> lock(admin_mutex_);
   objection_page page;
@@ -512,7 +430,7 @@ veto::expected<objection_page> objection_store::list(const objection_filter& fil
   return page;
 }
 
-veto::expected<export_page> objection_store::export_rows(const objection_filter& filter,
+veto::expected<export_page> sqlite_store::export_rows(const objection_filter& filter,
                                                          const std::string& today) {
   std::lock_guard<std::mutex> lock(admin_mutex_);
   export_page page;
@@ -527,7 +445,7 @@ veto::expected<export_page> objection_store::export_rows(const objection_filter&
   return page;
 }
 
-veto::expected<std::optional<objection_record>> objection_store::find(const std::string& receipt,
+veto::expected<std::optional<objection_record>> sqlite_store::find(const std::string& receipt,
                                                                        const std::string& actor) {
   std::lock_guard<std::mutex> lock(admin_mutex_);
   const auto failed = [&]() -> veto::expected<std::optional<objection_record>> {
@@ -577,7 +495,7 @@ veto::expected<std::optional<objection_record>> objection_store::find(const std:
   return std::optional<objection_record>(std::move(record));
 }
 
-change_outcome objection_store::change(const std::string& receipt, long long version,
+change_outcome sqlite_store::change(const std::string& receipt, long long version,
                                        const std::string& actor, const std::string& action,
                                        const std::string& reason, int months) {
   std::lock_guard<std::mutex> lock(admin_mutex_);
@@ -679,7 +597,7 @@ change_outcome objection_store::change(const std::string& receipt, long long ver
   return outcome;
 }
 
-change_outcome objection_store::change_status(const std::string& receipt, long long version,
+change_outcome sqlite_store::change_status(const std::string& receipt, long long version,
                                               const std::string& new_status,
                                               const std::string& reason,
                                               const std::string& actor) {
@@ -689,17 +607,17 @@ change_outcome objection_store::change_status(const std::string& receipt, long l
   return change(receipt, version, actor, new_status, reason, 0);
 }
 
-change_outcome objection_store::extend(const std::string& receipt, long long version, int months,
+change_outcome sqlite_store::extend(const std::string& receipt, long long version, int months,
                                        const std::string& reason, const std::string& actor) {
   return change(receipt, version, actor, "extended", reason, months);
 }
 
-change_outcome objection_store::erase(const std::string& receipt, long long version,
+change_outcome sqlite_store::erase(const std::string& receipt, long long version,
                                       const std::string& actor) {
   return change(receipt, version, actor, "erased", "on request", 0);
 }
 
-veto::expected<std::vector<std::string>> objection_store::erase_closed_before(
+veto::expected<std::vector<std::string>> sqlite_store::erase_closed_before(
     const std::string& closed_before, const std::string& actor) {
   std::vector<std::string> due;
   {
@@ -727,13 +645,13 @@ veto::expected<std::vector<std::string>> objection_store::erase_closed_before(
   return erased;
 }
 
-bool objection_store::audit(const std::string& actor, const std::string& action,
+bool sqlite_store::audit(const std::string& actor, const std::string& action,
                             const std::string& receipt, const std::string& detail) {
   std::lock_guard<std::mutex> lock(admin_mutex_);
   return insert_audit(admin_db_, utc_now(), actor, action, receipt, detail);
 }
 
-veto::expected<std::vector<audit_entry>> objection_store::audit_log(long long after_id,
+veto::expected<std::vector<audit_entry>> sqlite_store::audit_log(long long after_id,
                                                                     std::size_t limit) {
   std::lock_guard<std::mutex> lock(admin_mutex_);
   statement query(admin_db_,
@@ -754,7 +672,7 @@ veto::expected<std::vector<audit_entry>> objection_store::audit_log(long long af
   return entries;
 }
 
-veto::expected<objection_store::statistics> objection_store::stats(const std::string& today,
+veto::expected<objection_store::statistics> sqlite_store::stats(const std::string& today,
                                                                    int days) {
   const std::optional<civil_date> end = parse_date(today);
   if (!end || days < 1) return veto::unexpected(std::string("stats: bad date range"));
@@ -795,7 +713,7 @@ veto::expected<objection_store::statistics> objection_store::stats(const std::st
   return out;
 }
 
-veto::expected<std::vector<outbox_item>> objection_store::due_mail(const std::string& now,
+veto::expected<std::vector<outbox_item>> sqlite_store::due_mail(const std::string& now,
                                                                    std::size_t limit) {
   std::lock_guard<std::mutex> lock(mail_mutex_);
   statement query(mail_db_,
@@ -819,7 +737,7 @@ veto::expected<std::vector<outbox_item>> objection_store::due_mail(const std::st
   return items;
 }
 
-bool objection_store::record_mail_attempts(const std::vector<mail_attempt>& attempts) {
+bool sqlite_store::record_mail_attempts(const std::vector<mail_attempt>& attempts) {
   if (attempts.empty()) return true;
   std::lock_guard<std::mutex> lock(mail_mutex_);
   if (!exec(mail_db_, "BEGIN IMMEDIATE")) return false;
@@ -865,7 +783,7 @@ outbox_status read_outbox_status(const statement& row) {
 
 }  // namespace
 
-veto::expected<std::vector<outbox_status>> objection_store::outbox(const std::string& state,
+veto::expected<std::vector<outbox_status>> sqlite_store::outbox(const std::string& state,
                                                                    std::size_t limit) {
   std::lock_guard<std::mutex> lock(mail_mutex_);
   statement query(mail_db_, (std::string(outbox_columns) +
@@ -881,7 +799,7 @@ veto::expected<std::vector<outbox_status>> objection_store::outbox(const std::st
   return rows;
 }
 
-veto::expected<std::optional<outbox_status>> objection_store::outbox_of(const std::string& receipt) {
+veto::expected<std::optional<outbox_status>> sqlite_store::outbox_of(const std::string& receipt) {
   std::lock_guard<std::mutex> lock(mail_mutex_);
   statement query(mail_db_, (std::string(outbox_columns) + " WHERE o.receipt = ?1").c_str());
   if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
@@ -892,7 +810,7 @@ veto::expected<std::optional<outbox_status>> objection_store::outbox_of(const st
   return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
 }
 
-code_issue_outcome objection_store::issue_code(const code_issue& issue) {
+code_issue_outcome sqlite_store::issue_code(const code_issue& issue) {
   std::lock_guard<std::mutex> lock(mail_mutex_);
   const auto end = [&](code_issue_outcome outcome) {
     exec(mail_db_, outcome == code_issue_outcome::issued ? "COMMIT" : "ROLLBACK");
@@ -940,7 +858,7 @@ code_issue_outcome objection_store::issue_code(const code_issue& issue) {
   return code_issue_outcome::issued;
 }
 
-code_check_outcome objection_store::use_code(const code_attempt& attempt) {
+code_check_outcome sqlite_store::use_code(const code_attempt& attempt) {
   std::lock_guard<std::mutex> lock(mail_mutex_);
   const auto end = [&](code_check_outcome outcome, bool commit) {
     if (!exec(mail_db_, commit ? "COMMIT" : "ROLLBACK") && commit) {
@@ -986,7 +904,7 @@ code_check_outcome objection_store::use_code(const code_attempt& attempt) {
              true);
 }
 
-veto::expected<bool> objection_store::compact() {
+veto::expected<bool> sqlite_store::compact() {
   std::lock_guard<std::mutex> lock(admin_mutex_);
   // The WAL into the database, the database rewritten without free pages, and the WAL
   // the VACUUM wrote into the database as well (then truncated).
@@ -997,7 +915,7 @@ veto::expected<bool> objection_store::compact() {
   return true;
 }
 
-void objection_store::writer_loop() {
+void sqlite_store::writer_loop() {
   for (;;) {
     std::vector<job> batch;
     {
@@ -1016,6 +934,9 @@ void objection_store::writer_loop() {
         exec(writer_db_, "ROLLBACK");
         for (store_outcome& outcome : outcomes) outcome = {};
       }
+    }
+    for (const store_outcome& outcome : outcomes) {
+      if (outcome.status == store_outcome::kind::failed) count_database_error();
     }
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
   }

@@ -1,4 +1,4 @@
-// Where accepted objections are kept: one SQLite database in WAL mode with
+// The SQLite implementation of the store (store.h): one database file in WAL mode with
 // `synchronous=FULL`. Rows are written by one writer thread that commits whatever has queued
 // up in one transaction (group commit), so concurrent submissions share an fsync; a caller
 // hears "stored" only after the COMMIT holding its row has returned.
@@ -7,8 +7,8 @@
 // with filters and cursor pages, one objection in full, status changes with an optimistic
 // version, extensions of the deadline, erasure to a tombstone (on request, or after a
 // retention period), and an append-only audit log. Every read of personal data and every
-// change writes its audit entry in the same transaction. All SQL stays in this class, so
-// another database can stand behind the same interface.
+// change writes its audit entry in the same transaction. pg_store.h is the same on
+// PostgreSQL.
 //
 // The file is created owner-only (0600; SQLite gives -wal and -shm the database's mode),
 // whatever the umask; secure_delete overwrites what is deleted or erased.
@@ -25,300 +25,80 @@
 #include <thread>
 #include <vector>
 
+#include "store.h"
 #include "veto/expected.h"
 
 struct sqlite3;
 
 namespace veto_server {
 
-// One accepted objection, as it is stored.
-struct objection {
-  std::string locale;
-  std::string ruleset_id;
-  long long ruleset_version = 0;
-  std::string fields_json;  // {"email":"…","phone":null,…}: the result's values
-  std::optional<std::string> idempotency_key;  // as the client sent it
-  std::string request_sha256;                  // of the request body, to tell a retry from a reuse
-  // Where to email the receipt, or nullopt when no mail is sent. The outbox row is written
-  // in the objection's own transaction (below).
-  struct mail {
-    std::string to;                 // the normalized address
-    std::string message_id_domain;  // the sender's domain: Message-ID <receipt.R@DOMAIN>
-  };
-  std::optional<mail> receipt_mail;
-};
-
-// --- The outbox (issue 23): one row per receipt email, written in the same transaction as
-// its objection, so an acknowledged objection always has its email queued. The sender
-// (mail_sender.h) takes due rows, tries them, and records each attempt. The message itself
-// is rendered from the objection at send time: the outbox keeps no second copy of the
-// fields, and a repeat after a crash has the same content and Message-ID.
-constexpr const char* mail_pending = "pending";            // not sent yet; tried again at next_attempt_at
-constexpr const char* mail_sent = "sent";                  // the relay accepted it (250 after DATA)
-constexpr const char* mail_failed = "failed";              // the relay refused it for good (5xx)
-constexpr const char* mail_undeliverable = "undeliverable";  // never tried: it cannot go this way
-
-// A receipt email that is due, with what rendering it needs.
-struct outbox_item {
-  long long id = 0;
-  std::string receipt;
-  std::string received_at;  // UTC, ISO 8601 with milliseconds
-  std::string deadline;     // YYYY-MM-DD
-  std::string locale;
-  std::string fields_json;
-  std::string recipient;
-  std::string message_id;  // "<receipt.R@DOMAIN>", from the receipt: the same on every attempt
-  int attempts = 0;
-};
-
-// What became of one attempt to send an outbox row.
-struct mail_attempt {
-  long long id = 0;
-  const char* state = mail_pending;  // pending: try again at next_attempt_at
-  bool tried = true;        // false: not tried at all (the relay was unreachable): not counted
-  std::string reply;        // the relay's reply, or why it was not sent
-  std::string next_attempt_at;  // for pending
-  std::string at;               // when it was sent, for sent
-};
-
-// What the operator sees of an outbox row (admin CLI `outbox`).
-struct outbox_status {
-  std::string receipt;
-  std::string state;
-  int attempts = 0;
-  std::string next_attempt_at;
-  std::string last_reply;  // the relay's last answer, or why it was not sent
-  std::string sent_at;
-};
-
-// --- Confirmation codes (issue 23, mode `code`). The store sees only keyed hashes: the
-// address as HMAC(pepper, address) and the code as HMAC(pepper, address key + code), with
-// a pepper the caller keeps out of the database, so the table gives away neither the
-// addresses nor the codes.
-struct code_issue {
-  std::string address_key;
-  std::string code_hash;
-  std::string now;         // UTC ISO 8601
-  std::string expires_at;  // UTC ISO 8601
-  std::string window_start;  // codes issued for this address since then count against...
-  int max_in_window = 0;     // ...this limit (resends included)
-};
-enum class code_issue_outcome { issued, limited, failed };
-
-struct code_attempt {
-  std::string address_key;
-  std::string code_hash;  // of the code the person typed
-  std::string now;
-  int max_wrong = 5;  // wrong tries after which the code is dead
-};
-enum class code_check_outcome {
-  accepted,   // right, unused, unexpired: now used up
-  wrong,      // a wrong try (counted)
-  exhausted,  // too many wrong tries: a new code is needed
-  expired,    // older than its validity
-  none,       // no code was issued for this address (or it was used already)
-  failed,     // database error
-};
-
-struct store_outcome {
-  enum class kind {
-    stored,    // a new row; `receipt` is its receipt
-    replayed,  // the key was stored before with the same request: that row's receipt
-    conflict,  // the key was stored before with a different request
-    failed,    // nothing is known to be stored (database error); details went to the log
-  };
-  kind status = kind::failed;
-  std::string receipt;
-};
-
-// The states of an objection. `received` is open; the other two close it.
-constexpr const char* status_received = "received";
-constexpr const char* status_answered = "answered";
-constexpr const char* status_rejected = "rejected";
-
-// What the list shows of an objection: no personal data but the country.
-struct objection_summary {
-  std::string receipt;
-  std::string received_at;  // UTC, ISO 8601 with milliseconds
-  std::string country;      // empty when none was given, or erased
-  std::string status;
-  std::string deadline;  // YYYY-MM-DD
-  int extension_months = 0;
-  long long version = 1;  // grows by one with every change (optimistic concurrency)
-  std::string closed_at;  // when it was answered or rejected; empty while open
-  std::string erased_at;  // when its personal data was erased; empty otherwise
-};
-
-// One change in an objection's history.
-struct status_change {
-  std::string at;
-  std::string actor;  // the token's name, or "cli"
-  std::string action;  // "answered", "rejected", "extended", "erased"
-  std::string reason;  // empty once the objection is erased
-  int extension_months = 0;
-};
-
-// An objection in full.
-struct objection_record {
-  objection_summary summary;
-  std::string locale;
-  std::string ruleset_id;
-  long long ruleset_version = 0;
-  std::string fields_json;  // "{}" once erased
-  std::vector<status_change> history;
-};
-
-struct objection_filter {
-  enum class order { newest, urgent };  // urgent: open first, earliest deadline first
-  std::string status;   // empty: any
-  std::string country;  // empty: any
-  std::string from;     // received on or after this date (YYYY-MM-DD); empty: no bound
-  std::string to;       // received on or before this date
-  bool overdue = false;  // only open objections whose deadline has passed
-  order sort = order::newest;
-  std::string cursor;  // from the previous page's next_cursor; empty: the first page
-  std::size_t limit = 50;
-};
-
-struct objection_page {
-  std::vector<objection_summary> items;
-  std::string next_cursor;  // empty on the last page
-};
-
-// An export row: the summary and the stored fields.
-struct export_row {
-  objection_summary summary;
-  std::string locale;
-  std::string fields_json;
-};
-struct export_page {
-  std::vector<export_row> items;
-  std::string next_cursor;
-};
-
-struct audit_entry {
-  long long id = 0;
-  std::string at;
-  std::string actor;
-  std::string action;  // "read", "export", "answered", "rejected", "extended", "erased", ...
-  std::string receipt;  // empty when the entry is about no single objection
-  std::string detail;   // e.g. an export's filter and row count
-};
-
-struct change_outcome {
-  enum class kind {
-    changed,    // done; `summary` is the objection after the change
-    not_found,  // no objection with this receipt
-    conflict,   // the version given is not the current one: someone changed it first
-    not_allowed,  // the change does not apply in this state (closed, erased, no extension left)
-    failed,     // database error; details went to the log
-  };
-  kind status = kind::failed;
-  objection_summary summary;
-};
-
-class objection_store {
+class sqlite_store final : public objection_store {
  public:
   // Opens (creating if needed) the database at `path` and starts the writer thread. The
   // error names the file and SQLite's reason.
-  static veto::expected<std::unique_ptr<objection_store>> open(const std::string& path);
+  static veto::expected<std::unique_ptr<sqlite_store>> open(const std::string& path);
 
-  // Stores one objection, or finds the earlier one with the same idempotency key. Blocks
-  // until the transaction holding it has committed (or failed). Thread-safe.
-  store_outcome store(objection item);
-
-  // Whether a receipt exists (for the "received" page). nullopt on a database error.
-  std::optional<bool> has_receipt(const std::string& receipt);
-
-  // --- The controller's side. Each returns an error text on a database error. ---
-
-  // A page of objections matching `filter`, judged against `today` (YYYY-MM-DD) for
-  // `overdue`. The error is also used for a malformed cursor ("cursor: ...").
-  veto::expected<objection_page> list(const objection_filter& filter, const std::string& today);
-
-  // One objection in full; nullopt when there is none. Writes a "read" audit entry for
-  // `actor` (reading personal data) in the same transaction.
+  // What store.h promises; the SQLite specifics are with each below.
+  store_outcome store(objection item) override;
+  std::optional<bool> has_receipt(const std::string& receipt) override;
+  bool ping() override;
+  veto::expected<objection_page> list(const objection_filter& filter, const std::string& today) override;
   veto::expected<std::optional<objection_record>> find(const std::string& receipt,
-                                                        const std::string& actor);
-
-  // A page of rows for an export; the caller audits the export once (audit()).
+                                                        const std::string& actor) override;
   veto::expected<export_page> export_rows(const objection_filter& filter,
-                                          const std::string& today);
-
-  // received -> answered or rejected, with a reason, if `version` is current.
+                                          const std::string& today) override;
   change_outcome change_status(const std::string& receipt, long long version,
                                const std::string& new_status, const std::string& reason,
-                               const std::string& actor);
-
-  // Sets the extension to `months` (1 or 2, more than now) with a reason, if open and
-  // `version` is current; the deadline moves to received date + 1 + months.
+                               const std::string& actor) override;
   change_outcome extend(const std::string& receipt, long long version, int months,
-                        const std::string& reason, const std::string& actor);
-
-  // Erases the personal data of one objection (fields, country, idempotency key, request
-  // hash, reasons), keeping a tombstone: receipt, dates, status. `version` 0: any.
-  change_outcome erase(const std::string& receipt, long long version, const std::string& actor);
-
-  // Erases every objection closed before `closed_before` (an ISO 8601 UTC timestamp) and
-  // not erased yet; the receipts erased.
+                        const std::string& reason, const std::string& actor) override;
+  change_outcome erase(const std::string& receipt, long long version, const std::string& actor) override;
   veto::expected<std::vector<std::string>> erase_closed_before(const std::string& closed_before,
-                                                               const std::string& actor);
-
-  // Appends an audit entry (e.g. an export: who, which filter, how many rows).
+                                                               const std::string& actor) override;
   bool audit(const std::string& actor, const std::string& action, const std::string& receipt,
-             const std::string& detail);
-
-  // Audit entries with id > `after_id`, oldest first, at most `limit`.
-  veto::expected<std::vector<audit_entry>> audit_log(long long after_id, std::size_t limit);
-
-  // For the admin page's chart: objections received per day for the `days` days up to
-  // `today` (oldest first), and how many are open and how many of those overdue.
-  struct statistics {
-    std::vector<std::pair<std::string, long long>> per_day;
-    long long open = 0;
-    long long overdue = 0;
-  };
-  veto::expected<statistics> stats(const std::string& today, int days);
+             const std::string& detail) override;
+  veto::expected<std::vector<audit_entry>> audit_log(long long after_id, std::size_t limit) override;
+  veto::expected<statistics> stats(const std::string& today, int days) override;
 
   // --- The outbox, for the sender (mail_sender.h). Each returns false or an error text on
   // a database error.
 
   // Pending receipt emails whose next attempt is due at `now` (ISO 8601 UTC), oldest first.
-  veto::expected<std::vector<outbox_item>> due_mail(const std::string& now, std::size_t limit);
+  veto::expected<std::vector<outbox_item>> due_mail(const std::string& now, std::size_t limit) override;
   // Records what became of due emails, all in one transaction (the sender's writes must
   // not crowd out the objections' own: one transaction per batch, not per email). Rows no
   // longer pending (erased meanwhile) are left as they are.
-  bool record_mail_attempts(const std::vector<mail_attempt>& attempts);
+  bool record_mail_attempts(const std::vector<mail_attempt>& attempts) override;
   // The outbox for the operator, newest first; `state` empty: any.
-  veto::expected<std::vector<outbox_status>> outbox(const std::string& state, std::size_t limit);
+  veto::expected<std::vector<outbox_status>> outbox(const std::string& state, std::size_t limit) override;
   // The receipt email's state for one objection (the admin page), nullopt when it has none.
-  veto::expected<std::optional<outbox_status>> outbox_of(const std::string& receipt);
+  veto::expected<std::optional<outbox_status>> outbox_of(const std::string& receipt) override;
 
   // --- Confirmation codes (mode `code`).
 
   // Records a new code for an address, unless `max_in_window` codes were issued for it
   // since `window_start`; earlier unused codes of the address stop working.
-  code_issue_outcome issue_code(const code_issue& issue);
+  code_issue_outcome issue_code(const code_issue& issue) override;
   // Checks a typed code against the address's latest code (constant-time comparison of
   // the hashes) and uses it up when it is right.
-  code_check_outcome use_code(const code_attempt& attempt);
+  code_check_outcome use_code(const code_attempt& attempt) override;
 
   // Moves the WAL into the database and rewrites the file (VACUUM), so that erased data
   // leaves no copy in either.
-  veto::expected<bool> compact();
+  veto::expected<bool> compact() override;
 
   // Finishes what is queued, stops the writer and closes the database.
-  ~objection_store();
+  ~sqlite_store() override;
 
-  objection_store(const objection_store&) = delete;
-  objection_store& operator=(const objection_store&) = delete;
+  sqlite_store(const sqlite_store&) = delete;
+  sqlite_store& operator=(const sqlite_store&) = delete;
 
  private:
   struct job {
     objection item;
     std::promise<store_outcome> done;
   };
-  objection_store() = default;
+  sqlite_store() = default;
   void writer_loop();
   store_outcome insert_one(const objection& item);
 

@@ -13,7 +13,11 @@ const char* const usage_text =
     "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080; port 0 picks a free\n"
     "                         port; IPv6 as [::1]:8080). The first line on stdout is\n"
     "                         \"veto-server: listening on http://HOST:PORT/\".\n"
-    "  --db FILE              SQLite database of objections (default veto-objections.db)\n"
+    "  --db FILE|URL          the objections' database: a SQLite file, or PostgreSQL as a\n"
+    "                         libpq connection string (postgresql://USER@HOST:PORT/DB).\n"
+    "                         Default: $VETO_DB, else the file veto-objections.db\n"
+    "  --db-file FILE         read --db's value from FILE's first line (keeps a password\n"
+    "                         out of the process list)\n"
     "  --web DIR              the page: index.html, received.html, app.js, i18n/...\n"
     "                         (default: the source tree's web/)\n"
     "  --dist DIR             the Wasm module: veto.mjs, veto.wasm (default: the build's\n"
@@ -56,6 +60,11 @@ const char* const usage_text =
     "                         who answers the objection, named in every receipt\n"
     "  --mail-retry SEC       the first retry after a temporary failure (default 30);\n"
     "                         doubled each time up to --mail-retry-max (default 3600)\n"
+    "  --trusted-proxy CIDR[,CIDR...]  reverse proxies (e.g. 127.0.0.1) whose\n"
+    "                         X-Forwarded-For names the client for the rate limit and\n"
+    "                         the access log; repeatable. Default: none (the peer counts)\n"
+    "  --access-log on|off    one JSON line per request on stdout, after the listening\n"
+    "                         lines (default on)\n"
     "  --help                 this text\n"
     "  --version              veto-server's version\n"
     "\n"
@@ -236,6 +245,13 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
       seconds(o.mail.retry_max);
     } else if (arg == "--db") {
       o.db = value;
+    } else if (arg == "--trusted-proxy") {
+      o.trusted_proxies += (o.trusted_proxies.empty() ? "" : ",") + value;
+    } else if (arg == "--access-log") {
+      if (value != "on" && value != "off") error = "--access-log: on or off";
+      o.access_log = value == "on";
+    } else if (arg == "--db-file") {
+      o.db_file = value;
     } else if (arg == "--web") {
       o.web_dir = value;
     } else if (arg == "--dist") {

@@ -14,7 +14,8 @@ namespace veto_server {
 struct options {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port
-  std::string db = "veto-objections.db";
+  std::string db;       // --db as given; empty: VETO_DB, else veto-objections.db (store.h)
+  std::string db_file;  // --db-file: the database's name is this file's first line
   std::string web_dir;      // default: the source tree's web/ (baked in at build time)
   std::string dist_dir;     // default: the build tree's Wasm dist/ (baked in at build time)
   double rate_limit = 120;  // requests per minute per client; 0 turns the limit off
@@ -33,6 +34,8 @@ struct options {
   std::chrono::milliseconds mail_domain_timeout{2000};
   mail_config mail;                      // --mail-mode, --smtp-*, --controller-*
   std::string smtp_credentials;          // the file with the relay's user and password
+  std::string trusted_proxies;  // --trusted-proxy: CIDR blocks whose X-Forwarded-For counts
+  bool access_log = true;       // one JSON line per request on stdout
   bool help = false;
   bool version = false;  // --version: print "veto-server VERSION" and stop
 };

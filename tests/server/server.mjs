@@ -19,6 +19,11 @@ export function tempDir(prefix = 'veto-server-test-') {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+// With a cluster set (tests/server/postgres.mjs), a server started without `options.db`
+// gets a new PostgreSQL database of its own instead of a SQLite file.
+let postgres = null;
+export function usePostgres(cluster) { postgres = cluster; }
+
 // Spawns a server and resolves once it printed its URL. `options.args` are extra options;
 // `options.db` reuses a database file; `options.prefix` runs it through a command (e.g.
 // prlimit); `options.adminTokens` (a tokens file) adds the admin listener, `options.env`
@@ -26,7 +31,7 @@ export function tempDir(prefix = 'veto-server-test-') {
 // stop(signal) (resolves to {code, signal}).
 export async function startServer(options = {}) {
   const dir = options.db ? null : tempDir();
-  const db = options.db ?? path.join(dir, 'objections.db');
+  const db = options.db ?? (postgres ? postgres.url(postgres.createDatabase()) : path.join(dir, 'objections.db'));
   const args = ['--listen', '127.0.0.1:0', '--db', db, '--web', options.web ?? webDir,
                 '--dist', options.dist ?? distDir, '--rate-limit', '0', ...(options.args ?? [])];
   // With `options.adminTokens`, the admin listener too: its URL is the second line.
@@ -123,3 +128,10 @@ export const validForm = (extra = {}) => ({
 export const summaryLine = (catalog, field, message) => catalog['summary.item']
     .replace('{label}', catalog[`${field}.summary_label`] ?? catalog[`${field}.label`])
     .replace('{message}', message);
+
+// A sample's value in Prometheus' text format (`labels` as written: '{route="/",status="200"}');
+// 0 when the line is absent.
+export function metricValue(text, name, labels = '') {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
