@@ -8,6 +8,9 @@ import {STATES} from './states.mjs';
 inEachEngine({}, (env) => {
   for (const dir of ['ltr', 'rtl']) {
     for (const [name, enter] of Object.entries(STATES)) {
+      // Right-to-left in one state (the fullest, with the summary) outside Chromium: the
+      // mirrored layout is what differs by engine there.
+      if (dir === 'rtl' && env.engine !== 'chromium' && name !== 'invalid') continue;
       test(`axe: ${name} (${dir})`, async () => {
         const page = await openPage(env.browser, env.server.url, 'en');
         try {

@@ -12,8 +12,13 @@ import {summaryLine} from '../server/server.mjs';
 
 inEachEngine({}, (env) => {
   test('JS: the summary joins label and message as each locale\'s catalog says', async () => {
-    const locales = readdirSync(path.join(webDir, 'i18n')).map((file) => file.slice(0, -'.json'.length));
-    assert.equal(locales.length, 26);
+    const all = readdirSync(path.join(webDir, 'i18n')).map((file) => file.slice(0, -'.json'.length));
+    assert.equal(all.length, 26);
+    // The lines come from the catalogs, the same in every engine: all 26 locales in Chromium;
+    // in the others, how the page redraws them after a switch, in four of them (French's
+    // U+202F before the colon, Greek's question mark, Cyrillic, German).
+    const locales = env.engine === 'chromium' ? all : ['fr', 'el', 'bg', 'de'];
+    for (const locale of locales) assert.ok(all.includes(locale), locale);
     const page = await openPage(env.browser, env.server.url, 'en');
     await fill(page, '#email', 'anna@example');
     await select(page, '#country', 'AT');
