@@ -4,8 +4,9 @@
 //   chromium  /usr/bin/chromium     playwright-core over the DevTools protocol
 //   firefox   /usr/bin/firefox-esr  puppeteer-core over WebDriver BiDi (no geckodriver)
 //   webkit    WebKitGTK's MiniBrowser, selenium-webdriver talking WebDriver to a
-//             WebKitWebDriver started here on a free loopback port; MiniBrowser needs an X
-//             display, so without DISPLAY an Xvfb of its own is started for it.
+//             WebKitWebDriver started here on a free loopback port (one per launch: it
+//             holds one session); MiniBrowser needs an X display, so without DISPLAY an
+//             Xvfb of its own is started for it.
 //
 //   const browser = await launch('firefox');           // or launch(engine, {javaScript: false})
 //   const page = await browser.newPage();
@@ -13,7 +14,8 @@
 //   const n = await page.evaluate((a, b) => a + b, 1, 2); // JSON in, JSON out
 //   await page.waitFor((id) => document.getElementById(id), 'summary');
 //   await page.click('#submit'); await page.keyboard.type('anna'); await page.keyboard.press('Tab');
-//   await browser.close();
+//   await page.url(); await page.close(); await browser.close();
+//   page.engine, page.raw (the driver's own page object, for an engine-specific step)
 //
 // Everything else a test needs (fill, select, read text) is done with evaluate, so it is the
 // same code in every engine. The pages of one browser share cookies and storage, like the
@@ -46,8 +48,9 @@ export function selectedEngines(value = process.env.VETO_ENGINES) {
 /**
  * Starts `engine` ('chromium', 'firefox' or 'webkit'); resolves to a Browser:
  *   {engine, newPage(): Promise<Page>, close(): Promise<void>}
- * Options: javaScript (default true): false runs pages without their scripts (evaluate
- * still works: the driver's scripts are not the page's).
+ * Options: javaScript (default true): false runs pages without their scripts; evaluate
+ * still works (the driver's scripts are not the page's), but give it synchronous functions:
+ * Firefox settles no promise in such a page.
  */
 export async function launch(engine, {javaScript = true} = {}) {
   if (engine === 'chromium') return launchChromium({javaScript});
@@ -59,32 +62,47 @@ export async function launch(engine, {javaScript = true} = {}) {
 // The one expression every engine evaluates: the function (or function source) applied to
 // the JSON arguments, its result as JSON text. Going through JSON.stringify on both sides
 // keeps lone surrogates (escaped as \udXXX) and makes undefined/null the same everywhere.
-function expression(fnOrSource, args) {
+// With `sync`, the function's result is taken as it is (no promise is awaited): in a Firefox
+// page with scripts off, promises never settle, not even in the driver's sandbox.
+function expression(fnOrSource, args, {sync = false} = {}) {
   const source = typeof fnOrSource === 'function' ? fnOrSource.toString() : fnOrSource;
   // The arguments travel as one string literal for JSON.parse (cheaper to parse than the
   // same data written as an array literal).
-  return `(async () => JSON.stringify(await (${source})(...JSON.parse(${JSON.stringify(JSON.stringify(args))}))))()`;
+  const call = `(${source})(...JSON.parse(${JSON.stringify(JSON.stringify(args))}))`;
+  return sync ? `JSON.stringify(${call})` : `(async () => JSON.stringify(await ${call}))()`;
 }
 const parsed = (json) => (json === undefined || json === null ? undefined : JSON.parse(json));
 
 // What a Page is, given how an engine evaluates an expression, clicks and presses keys.
-function makePage(engine, {evaluateExpression, goto, url, click, type, press, close}) {
+function makePage(engine, {raw, evaluateExpression, goto, url, click, type, press, close, sync = false}) {
   const page = {
     engine,
+    /** The driver's own object (Playwright Page, puppeteer Page, selenium WebDriver), for an
+     *  engine-specific step such as the Chromium-only screenshots. */
+    raw,
     goto,
     url,
     /** Runs fnOrSource(...args) in the page (awaiting a promise); resolves to its JSON-able result. */
     async evaluate(fnOrSource, ...args) {
-      return parsed(await evaluateExpression(expression(fnOrSource, args)));
+      return parsed(await evaluateExpression(expression(fnOrSource, args, {sync})));
     },
-    /** Polls fnOrSource(...args) in the page until it is truthy; resolves to that value. */
+    /**
+     * Polls fnOrSource(...args) in the page until it is truthy; resolves to that value. An
+     * evaluation that fails (as during a navigation) counts as false until the time is up.
+     */
     async waitFor(fnOrSource, ...args) {
       const deadline = Date.now() + WAIT_MS;
       for (;;) {
-        const value = await page.evaluate(fnOrSource, ...args);
-        if (value) return value;
+        let failure;
+        try {
+          const value = await page.evaluate(fnOrSource, ...args);
+          if (value) return value;
+        } catch (error) {
+          failure = error;
+        }
         if (Date.now() > deadline) {
-          throw new Error(`${engine}: still false after ${WAIT_MS} ms: ${String(fnOrSource).slice(0, 300)}`);
+          throw new Error(`${engine}: still false after ${WAIT_MS} ms: ${String(fnOrSource).slice(0, 300)}` +
+                          (failure ? `\n(last evaluation failed: ${failure.message})` : ''));
         }
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
@@ -108,6 +126,7 @@ async function launchChromium({javaScript}) {
     async newPage() {
       const page = await context.newPage();
       return makePage('chromium', {
+        raw: page,
         evaluateExpression: (source) => page.evaluate(source),
         goto: async (url) => { await page.goto(url); },
         url: async () => page.url(),
@@ -132,17 +151,33 @@ async function launchFirefox({javaScript}) {
     async newPage() {
       const page = await browser.newPage();
       // With scripts off the page's own realm runs nothing, not even the driver's scripts
-      // (script.evaluate never answers); a sandbox realm on the same DOM still runs them.
+      // (script.evaluate never answers); a sandbox realm on the same DOM still runs them,
+      // synchronous ones only (isolatedRealm() is puppeteer's, pinned in package.json).
       const realm = () => (javaScript ? page.mainFrame() : page.mainFrame().isolatedRealm());
-      return makePage('firefox', {
+      const wrapped = makePage('firefox', {
+        raw: page,
+        sync: !javaScript,
         evaluateExpression: (source) => realm().evaluate(source),
         goto: async (url) => { await page.goto(url, {waitUntil: 'load'}); },
         url: async () => page.url(),
-        click: (selector) => page.click(selector),
+        // Where the element is comes from evaluate, the click from the mouse: puppeteer's own
+        // page.click() calls into the page's realm, which never answers with scripts off.
+        async click(selector) {
+          const point = await wrapped.evaluate((selector) => {
+            const element = document.querySelector(selector);
+            if (!element) return null;
+            element.scrollIntoView({block: 'center', inline: 'center'});
+            const box = element.getBoundingClientRect();
+            return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+          }, selector);
+          if (!point) throw new Error(`firefox: no element matches ${selector}`);
+          await page.mouse.click(point.x, point.y);
+        },
         type: (text) => page.keyboard.type(text),
         press: (key) => page.keyboard.press(key),
         close: () => page.close(),
       });
+      return wrapped;
     },
     close: () => browser.close(),
   };
@@ -231,7 +266,7 @@ async function launchWebKit({javaScript}) {
                 ArrowDown: Key.ARROW_DOWN, ArrowUp: Key.ARROW_UP, ArrowLeft: Key.ARROW_LEFT, ArrowRight: Key.ARROW_RIGHT};
   // WebDriver drives one window at a time: each command of a page switches to it first.
   let current = await driver.getWindowHandle();
-  let firstUnused = true;  // the session's own first window is the first page
+  let firstUnused = true;  // the session's first window (or the last one left) is free for a page
   const on = async (handle) => {
     if (current !== handle) await driver.switchTo().window(handle);
     current = handle;
@@ -248,6 +283,7 @@ async function launchWebKit({javaScript}) {
         handle = current = await driver.getWindowHandle();
       }
       return makePage('webkit', {
+        raw: driver,
         async evaluateExpression(source) {
           await on(handle);
           const [ok, value] = await driver.executeAsyncScript(
@@ -273,10 +309,16 @@ async function launchWebKit({javaScript}) {
         },
         async close() {
           await on(handle);
+          if ((await driver.getAllWindowHandles()).length === 1) {
+            // Closing the last window would end the WebDriver session: keep it, blank, for
+            // the next newPage().
+            await driver.get('about:blank');
+            firstUnused = true;
+            return;
+          }
           await driver.close();
-          const left = await driver.getAllWindowHandles();
           current = undefined;
-          if (left.length) await on(left[0]);
+          await on((await driver.getAllWindowHandles())[0]);
         },
       });
     },
