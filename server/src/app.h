@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "confirmation_codes.h"
 #include "http_server.h"
 #include "mail_domain.h"
 #include "mail_config.h"
@@ -42,6 +43,11 @@ struct app_state {
   std::string email_field;        // the ruleset's first email field
   std::string message_id_domain;  // the sender address's domain
   mail_sender* sender = nullptr;  // null when mail is off
+  // Mode code: the codes, their email, and the per-client limit on asking for codes (the
+  // per-address one is the store's). All null in the other modes.
+  const confirmation_codes* codes = nullptr;
+  const mail_composer* composer = nullptr;
+  rate_limiter* code_limiter = nullptr;
 };
 
 // Installs the routes, the error and exception handlers, the security headers and the
