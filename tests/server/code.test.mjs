@@ -185,6 +185,57 @@ describe('mode code', () => {
   });
 });
 
+test('mode code: a code email goes ahead of queued receipts, and is retried after a 4xx', async () => {
+  // The sink holds each message 300 ms, and refuses the first try of each receipt (the
+  // address's second RCPT, after its code) with a 451: the six receipts fall due again
+  // 0.2 s later, together, and go out in one batch that takes the sender 1.8 s.
+  const rcpts = new Map();
+  const later = {code: 451, message: '4.3.0 try again later'};
+  const sink = await startSink({holdMs: 300, onRcpt: (address) => {
+    const n = (rcpts.get(address) ?? 0) + 1;
+    rcpts.set(address, n);
+    if (/^queued\d@/.test(address) && n === 2) return later;
+    if (address === 'retry@example.de' && n === 1) return later;
+    return undefined;
+  }});
+  const server = await startServer({args: codeArgs(sink.port)});
+  try {
+    const forms = Array.from({length: 6}, (_, i) => validForm({email: `queued${i}@example.de`}));
+    for (const [i, form] of forms.entries()) {
+      assert.equal((await askCode(server, form, {from: `127.23.4.${i + 1}`})).status, 202);
+    }
+    const codes = [];
+    for (const form of forms) codes.push(await codeFor(sink, form.email));
+    const receipts = [];
+    for (const [i, form] of forms.entries()) {
+      const r = await submit(server, form, codes[i], {from: `127.23.4.${i + 1}`});
+      assert.equal(r.status, 201);
+      receipts.push(r.body.receipt);
+    }
+    // Asked for once the batch is being sent: it arrives before the last receipts.
+    await waitFor(() => sink.held >= forms.length + 1, 10000, 'the first receipt');
+    assert.equal((await askCode(server, validForm({email: 'urgent@example.de'}), {from: '127.23.4.20'})).status, 202);
+    await codeFor(sink, 'urgent@example.de');
+    await waitFor(() => receipts.every((r) => sink.messages.some((m) => m.parsed.messageId === `<receipt.${r}@example.org>`)),
+                  20000, 'the six receipts');
+    const order = sink.messages.map((m) => m.parsed.messageId);
+    const urgent = order.findIndex((id, i) => id.startsWith('<code.') && sink.messages[i].envelope.to[0] === 'urgent@example.de');
+    const receiptsAfter = receipts.filter((r) => order.indexOf(`<receipt.${r}@example.org>`) > urgent).length;
+    assert.ok(receiptsAfter >= 3, `the code came before ${receiptsAfter} of the receipts`);
+
+    // A 4xx for the code: tried again 2 s later, not after the receipts' backoff.
+    const asked = Date.now();
+    assert.equal((await askCode(server, validForm({email: 'retry@example.de'}), {from: '127.23.4.21'})).status, 202);
+    await codeFor(sink, 'retry@example.de');
+    assert.equal(rcpts.get('retry@example.de'), 2);
+    assert.ok(Date.now() - asked < 6000, `${Date.now() - asked} ms`);
+    assert.doesNotMatch(server.stderr(), /retry@example|urgent@example/);
+  } finally {
+    await server.stop();
+    await sink.close();
+  }
+});
+
 test('mode code: an expired code is refused (--code-ttl 5)', async () => {
   const sink = await startSink();
   const server = await startServer({args: codeArgs(sink.port, ['--code-ttl', '5'])});
