@@ -313,6 +313,13 @@ std::string address_of(const app_state& state, const veto::result& result) {
   return "";
 }
 
+// Whether this request (its idempotency key and its very body) was stored already: a retry
+// after a lost answer gets its receipt again (store() replays it), though the code it
+// carries was used up by the first. Anything else needs a live code.
+bool stored_before(app_state& state, const std::optional<std::string>& key, std::string_view body) {
+  return key && state.store.has_request(*key, sha256_hex(body)).value_or(false);
+}
+
 enum class code_request { sent, too_many, undeliverable, failed };
 
 // Issues a code for a valid result's address and queues its email, unless this client or
@@ -475,7 +482,7 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
     return json;
   };
   if (!result.valid) return send(res, 422, "application/json", answer(nullptr));
-  if (state.codes) {
+  if (state.codes && !stored_before(state, key, *body)) {
     // Mode code: the objection is accepted only with the address's live code.
     if (req.get_header_value_count("Confirmation-Code") != 1 ||
         req.get_header_value("Confirmation-Code").empty()) {
@@ -548,7 +555,7 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
     }
     key = submission.idempotency_key;
   }
-  if (state.codes) {
+  if (state.codes && !stored_before(state, key, *body)) {
     const std::string address = address_of(state, result);
     page_state step = form_with(submission.members, &result);
     step.code_address = &address;

@@ -439,6 +439,20 @@ std::optional<bool> objection_store::has_receipt(const std::string& receipt) {
   return std::nullopt;
 }
 
+std::optional<bool> objection_store::has_request(const std::string& idempotency_key,
+                                                 const std::string& request_sha256) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  statement query(reader_db_,
+                  "SELECT 1 FROM objections WHERE idempotency_key = ?1 AND request_sha256 = ?2");
+  if (!query) return std::nullopt;
+  query.bind(1, idempotency_key);
+  query.bind(2, request_sha256);
+  const int rc = sqlite3_step(query.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return std::nullopt;
+}
+
 store_outcome objection_store::insert_one(const objection& item) {
   // A receipt collision (80 random bits) is all but impossible; should it happen, the
   // INSERT is ignored and a new receipt drawn.

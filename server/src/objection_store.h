@@ -229,6 +229,10 @@ class objection_store {
 
   // Whether a receipt exists (for the "received" page). nullopt on a database error.
   std::optional<bool> has_receipt(const std::string& receipt);
+  // Whether an objection was stored under this idempotency key from a request with this
+  // hash (so that store() would replay it). nullopt on a database error.
+  std::optional<bool> has_request(const std::string& idempotency_key,
+                                  const std::string& request_sha256);
 
   // --- The controller's side. Each returns an error text on a database error. ---
 

@@ -97,6 +97,12 @@ describe('mode code', () => {
     assert.match(accepted.body.receipt, /^[0-9A-Z-]+$/);
     await waitFor(() => sink.messages.some((m) => m.parsed.messageId === `<receipt.${accepted.body.receipt}@example.org>`),
                   10000, 'the receipt email');
+    // A retry after a lost answer (the same key, the same body) gets the same receipt,
+    // though its code is used up; nothing is stored twice.
+    const retried = await submit(server, form, code, {locale: 'de', from, key: 'k-code-1'});
+    assert.equal(retried.status, 200);
+    assert.equal(retried.headers['idempotent-replayed'], 'true');
+    assert.equal(retried.body.receipt, accepted.body.receipt);
     // Used up: the same code again, even for the same form, is refused.
     const reused = await submit(server, form, code, {from, key: 'k-code-2'});
     assert.equal(reused.status, 403);
