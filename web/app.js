@@ -232,7 +232,8 @@ form.addEventListener('submit', async (event) => {
     focusFirstInvalid(result);
     return;
   }
-  await send(values);
+  if (form.dataset.mailMode === 'code') await askForCode(values, result);
+  else await send(values);
 });
 
 byId('locale').addEventListener('change', (event) => {
@@ -255,7 +256,7 @@ function setSending(on) {
   button.setAttribute('aria-disabled', String(on));
 }
 
-async function send(values) {
+async function send(values, code) {
   const body = JSON.stringify(values);
   if (submission?.body !== body) {
     // The server's key goes with the first body; a changed form is a new submission.
@@ -266,19 +267,24 @@ async function send(values) {
   try {
     response = await fetch(`api/objections?locale=${encodeURIComponent(locale)}`, {
       method: 'POST',
-      headers: {'content-type': 'application/json', 'idempotency-key': submission.key},
+      headers: {'content-type': 'application/json', 'idempotency-key': submission.key,
+                ...(code === undefined ? {} : {'confirmation-code': code})},
       body,
     });
     answer = await response.json().catch(() => null);
   } catch {
-    showSendError('error.network');
+    if (code === undefined) showSendError('error.network');
+    else showCodeError('error.network');
     return;
   } finally {
     setSending(false);
   }
   if ((response.status === 201 || response.status === 200) && answer?.receipt) {
     showReceipt(answer.receipt);
+  } else if (response.status === 403 && CODE_REFUSALS[answer?.error?.code]) {
+    showCodeError(CODE_REFUSALS[answer.error.code]);
   } else if (response.status === 422 && answer?.result) {
+    leaveCodeStep();
     // The server is authoritative: its messages replace the page's.
     showResult(answer.result);
     focusFirstInvalid(answer.result);
@@ -301,6 +307,7 @@ function showSendError(key) {
 
 function showReceipt(receipt) {
   form.hidden = true;
+  byId('code-step').hidden = true;
   byId('receipt-number').textContent = receipt;
   byId('again').href = `./?lang=${locale}`;
   const section = byId('receipt');
@@ -308,6 +315,109 @@ function showReceipt(receipt) {
   document.title = t('received.title');
   section.focus();
 }
+
+// ---- mode code: a code to the address before the objection is sent ----
+
+// The server's refusals of a code (docs/page-and-server.md) and the page strings that say them.
+const CODE_REFUSALS = {
+  'confirmation.missing': 'code.missing',
+  'confirmation.wrong': 'code.wrong',
+  'confirmation.expired': 'code.expired',
+  'confirmation.exhausted': 'code.exhausted',
+  'confirmation.unknown': 'code.unknown',
+};
+const codeStep = byId('code-step');
+const codeInput = byId('code');
+let codeFor = null;  // {values, address}: the form the code is for, while the step is on show
+
+// Asks for a code for `values` (valid: `result` is the page's verdict) and, once it is on
+// its way, shows the code step with the focus in the code input.
+async function askForCode(values, result) {
+  setSending(true);
+  let response, answer;
+  try {
+    response = await fetch(`api/codes?locale=${encodeURIComponent(locale)}`, {
+      method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(values)});
+    answer = await response.json().catch(() => null);
+  } catch {
+    return codeFor ? showCodeError('error.network') : showSendError('error.network');
+  } finally {
+    setSending(false);
+  }
+  if (response.status === 202) {
+    const resent = codeFor !== null;
+    if (!resent) codeFor = {values, address: result.fields.email?.value ?? values.email.trim()};
+    showCodeStep(resent);
+  } else if (response.status === 422 && answer?.result) {
+    leaveCodeStep();
+    showResult(answer.result);
+    focusFirstInvalid(answer.result);
+  } else if (response.status === 429) {
+    if (codeFor) showCodeError('code.too_many');
+    else showSendError('code.too_many');
+  } else if (codeFor) {
+    showCodeError('error.server');
+  } else {
+    showSendError('error.server');
+  }
+}
+
+function showCodeStep(resent) {
+  form.hidden = true;
+  codeStep.hidden = false;
+  byId('code-intro').textContent = t('code.intro', {email: codeFor.address});
+  const notice = byId('code-notice');
+  notice.textContent = resent ? t('code.resent') : '';
+  if (resent) notice.dataset.i18n = 'code.resent';
+  else delete notice.dataset.i18n;
+  clearCodeError();
+  codeInput.value = '';
+  codeInput.focus();
+  if (resent) announce(t('code.resent'));
+}
+
+function leaveCodeStep() {
+  if (!codeFor) return;
+  codeFor = null;
+  codeStep.hidden = true;
+  form.hidden = false;
+}
+
+function clearCodeError() {
+  byId('code-messages').replaceChildren();
+  codeInput.setAttribute('aria-invalid', 'false');
+}
+
+// A refusal as the validator's messages look, on the code input, spoken, with the focus there.
+function showCodeError(key) {
+  const message = document.createElement('span');
+  message.className = 'msg error';
+  message.dataset.code = key;
+  message.dataset.i18n = key;
+  message.textContent = t(key);
+  byId('code-messages').replaceChildren(message);
+  codeInput.setAttribute('aria-invalid', 'true');
+  codeInput.focus();
+  announce(t(key));
+}
+
+codeStep.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (sending || !codeFor) return;
+  const code = codeInput.value.trim();
+  if (!code) return showCodeError('code.missing');
+  clearCodeError();
+  await send(codeFor.values, code);
+});
+
+byId('code-resend').addEventListener('click', () => {
+  if (!sending && codeFor) askForCode(codeFor.values);
+});
+
+byId('code-change').addEventListener('click', () => {
+  leaveCodeStep();
+  control('email').focus();
+});
 
 // ---- language ----
 
@@ -349,6 +459,7 @@ function relocalize() {
     element.textContent = t(element.dataset.i18n);
   }
   if (!byId('receipt').hidden) document.title = t('received.title');
+  if (codeFor) byId('code-intro').textContent = t('code.intro', {email: codeFor.address});
   byId('locale').value = locale;
   if (!validator) return;
   byId('status').textContent = t('status.ready');

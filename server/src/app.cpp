@@ -316,6 +316,117 @@ objection to_objection(const app_state& state, const veto::result& result,
   return item;
 }
 
+// --- Mode code (issue 23, server/README.md "Mail"): a code to the address first.
+
+// The normalized address of a valid result's email field; empty when it has none.
+std::string address_of(const app_state& state, const veto::result& result) {
+  for (const veto::field_result& field : result.fields) {
+    if (field.name == state.email_field && field.value) return *field.value;
+  }
+  return "";
+}
+
+// Whether this request (its idempotency key and its very body) was stored already: a retry
+// after a lost answer gets its receipt again (store() replays it), though the code it
+// carries was used up by the first. Anything else needs a live code.
+bool stored_before(app_state& state, const std::optional<std::string>& key, std::string_view body) {
+  return key && state.store.has_request(*key, sha256_hex(body)).value_or(false);
+}
+
+enum class code_request { sent, too_many, undeliverable, failed };
+
+// Issues a code for a valid result's address and queues its email, unless this client or
+// this address asked for too many.
+code_request request_code(app_state& state, const Request& req, const veto::result& result,
+                          std::chrono::seconds& retry_after) {
+  const rate_limiter::decision decision =
+      state.code_limiter->take(rate_limit_client(req.remote_addr), rate_limiter::clock::now());
+  if (!decision.allowed) {
+    retry_after = decision.retry_after;
+    return code_request::too_many;
+  }
+  const std::string address = address_of(state, result);
+  if (address.empty()) return code_request::undeliverable;
+  const confirmation_codes::issued issued = state.codes->issue(address);
+  if (issued.outcome == code_issue_outcome::limited) {
+    retry_after = std::chrono::duration_cast<std::chrono::seconds>(code_address_window);
+    return code_request::too_many;
+  }
+  const std::optional<std::string> unique = random_hex(12);
+  if (issued.outcome != code_issue_outcome::issued || !unique) return code_request::failed;
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(state.codes->ttl()).count();
+  veto::expected<outgoing_mail> mail = state.composer->code(
+      result.locale, address, issued.code, minutes > 0 ? minutes : 1, *unique);
+  if (!mail) return code_request::undeliverable;
+  state.sender->send_code(std::move(*mail), std::chrono::steady_clock::now() + state.codes->ttl());
+  return code_request::sent;
+}
+
+// The stable error of each way a code can be refused (API: 403 with this code).
+// The page says the same in the person's language (page_string, in web/i18n/).
+struct code_refusal {
+  code_check_outcome outcome;
+  const char* code;
+  const char* message;
+  const char* page_string;
+};
+constexpr code_refusal code_refusals[] = {
+    {code_check_outcome::wrong, "confirmation.wrong", "The confirmation code is not right.",
+     "code.wrong"},
+    {code_check_outcome::exhausted, "confirmation.exhausted",
+     "Too many wrong codes: ask for a new code.", "code.exhausted"},
+    {code_check_outcome::expired, "confirmation.expired",
+     "The confirmation code has expired: ask for a new code.", "code.expired"},
+    {code_check_outcome::none, "confirmation.unknown",
+     "No code is waiting for this address (none was asked for, or it was used): ask for a new "
+     "code.",
+     "code.unknown"},
+};
+
+void handle_api_codes(app_state& state, const Request& req, Response& res,
+                      const ContentReader& reader) {
+  if (!state.codes) {
+    leave_body_unread(req);
+    return send_error(req, res, 404, "This server does not send confirmation codes.");
+  }
+  const std::optional<std::string> body = read_body(req, res, reader, "application/json");
+  if (!body) return;
+  veto::result result = state.validator.validate_json(*body, api_locale(req));
+  if (state.deliverability) state.deliverability->apply(result);
+  if (!result.valid) {
+    std::string json;
+    veto::json_writer w(json);
+    w.begin_object();
+    w.key("result"), w.raw(veto::to_json(result));
+    w.end_object();
+    return send(res, 422, "application/json", std::move(json));
+  }
+  std::chrono::seconds retry_after{0};
+  switch (request_code(state, req, result, retry_after)) {
+    case code_request::sent: {
+      // The same answer whatever becomes of the email: nothing here says whether the
+      // address exists, or was used before.
+      std::string json;
+      veto::json_writer w(json);
+      w.begin_object();
+      w.key("expires_in"), w.number(static_cast<long long>(
+                               std::chrono::duration_cast<std::chrono::seconds>(state.codes->ttl()).count()));
+      w.end_object();
+      return send(res, 202, "application/json", std::move(json));
+    }
+    case code_request::too_many:
+      res.set_header("Retry-After", std::to_string(retry_after.count()));
+      return send_error(req, res, 429, "confirmation.too_many",
+                        "Too many codes were asked for. Please wait and try again.");
+    case code_request::undeliverable:
+      return send_error(req, res, 422, "confirmation.undeliverable",
+                        "No code can be sent to this address.");
+    case code_request::failed:
+      break;
+  }
+  send_error(req, res, 500, "The code could not be made. Please try again.");
+}
+
 void handle_index(app_state& state, const Request& req, Response& res) {
   const std::string locale =
       state.page.page_locale(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
@@ -387,6 +498,23 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
     return json;
   };
   if (!result.valid) return send(res, 422, "application/json", answer(nullptr));
+  if (state.codes && !stored_before(state, key, *body)) {
+    // Mode code: the objection is accepted only with the address's live code.
+    if (req.get_header_value_count("Confirmation-Code") != 1 ||
+        req.get_header_value("Confirmation-Code").empty()) {
+      return send_error(req, res, 403, "confirmation.missing",
+                        "A confirmation code is needed (header Confirmation-Code): ask for one "
+                        "with POST /api/codes.");
+    }
+    const code_check_outcome checked =
+        state.codes->check(address_of(state, result), req.get_header_value("Confirmation-Code"));
+    if (checked != code_check_outcome::accepted) {
+      for (const code_refusal& refusal : code_refusals) {
+        if (refusal.outcome == checked) return send_error(req, res, 403, refusal.code, refusal.message);
+      }
+      return send_error(req, res, 500, "The code could not be checked. Please try again.");
+    }
+  }
   store_and_answer(state, req, res, to_objection(state, result, key, *body),
                    "This Idempotency-Key was already used for a different request.",
                    [&](const std::string& receipt, bool newly_stored) {
@@ -395,12 +523,35 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
                    });
 }
 
+page_state form_with(const veto::form& members, const veto::result* result) {
+  page_state state;
+  state.submitted = &members;
+  state.result = result;
+  return state;
+}
+
 void handle_page_submission(app_state& state, const Request& req, Response& res,
                             const ContentReader& reader) {
   const std::optional<std::string> body =
       read_body(req, res, reader, "application/x-www-form-urlencoded");
   if (!body) return;
-  const page_submission submission = to_page_submission(parse_urlencoded(*body));
+  page_submission submission = to_page_submission(parse_urlencoded(*body));
+  // Mode code: the code step's own controls are not fields of the form.
+  std::optional<std::string> typed_code;
+  std::string action;
+  if (state.codes) {
+    veto::form fields;
+    for (veto::form_member& member : submission.members) {
+      if (member.name == "code") {
+        if (!typed_code) typed_code = std::move(member.text);
+      } else if (member.name == "action") {
+        if (action.empty()) action = std::move(member.text);
+      } else {
+        fields.push_back(std::move(member));
+      }
+    }
+    submission.members = std::move(fields);
+  }
   const std::string locale =
       state.page.page_locale(submission.locale, req.get_header_value("Accept-Language"));
   veto::result result = state.validator.validate(submission.members, locale);
@@ -411,7 +562,7 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
       return send_error(req, res, 500, "The page could not be made. Please try again.");
     res.set_header("Content-Language", locale);
     return send(res, 422, "text/html; charset=utf-8",
-                state.page.index_with(locale, {&submission.members, &result}, *fresh_key));
+                state.page.index_with(locale, form_with(submission.members, &result), *fresh_key));
   }
   std::optional<std::string> key;
   if (submission.idempotency_key && !submission.idempotency_key->empty()) {
@@ -419,6 +570,50 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
       return send_error(req, res, 400, "The form was damaged on the way. Please reload the page.");
     }
     key = submission.idempotency_key;
+  }
+  if (state.codes && !stored_before(state, key, *body)) {
+    const std::string address = address_of(state, result);
+    page_state step = form_with(submission.members, &result);
+    step.code_address = &address;
+    if (key) step.idempotency_key = *key;
+    const auto show_step = [&](int status) {
+      res.set_header("Content-Language", locale);
+      send(res, status, "text/html; charset=utf-8", state.page.code_step(locale, step));
+    };
+    if (action == "change") {
+      // Back to the form with its values, the email field to be changed.
+      res.set_header("Content-Language", locale);
+      return send(res, 200, "text/html; charset=utf-8",
+                  state.page.index_with(locale, form_with(submission.members, nullptr), key ? *key : ""));
+    }
+    if (action == "resend" || (action != "confirm" && !typed_code)) {
+      // The form's first arrival, or "Send a new code".
+      std::chrono::seconds retry_after{0};
+      switch (request_code(state, req, result, retry_after)) {
+        case code_request::sent:
+          if (action == "resend") step.code_notice = "code.resent";
+          return show_step(200);
+        case code_request::too_many:
+          res.set_header("Retry-After", std::to_string(retry_after.count()));
+          step.code_error = "code.too_many";
+          return show_step(429);
+        case code_request::undeliverable:
+        case code_request::failed:
+          return send_error(req, res, 500, "The code could not be sent. Please try again.");
+      }
+    }
+    if (!typed_code || typed_code->empty()) {
+      step.code_error = "code.missing";
+      return show_step(422);
+    }
+    const code_check_outcome checked = state.codes->check(address, *typed_code);
+    if (checked != code_check_outcome::accepted) {
+      for (const code_refusal& refusal : code_refusals) {
+        if (refusal.outcome == checked) step.code_error = refusal.page_string;
+      }
+      if (!step.code_error) return send_error(req, res, 500, "The code could not be checked. Please try again.");
+      return show_step(403);
+    }
   }
   store_and_answer(state, req, res, to_objection(state, result, key, *body),
                    "This form was already sent with other values. Please reload the page to "
@@ -467,6 +662,7 @@ constexpr route routes[] = {
     {"/api/ruleset", handle_ruleset, nullptr},
     {"/api/validate", nullptr, handle_api_validate},
     {"/api/objections", nullptr, handle_api_objections},
+    {"/api/codes", nullptr, handle_api_codes},
     {"/objections", nullptr, handle_page_submission},
     {"/healthz", handle_healthz, nullptr},
     {"/readyz", handle_readyz, nullptr},

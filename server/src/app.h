@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "confirmation_codes.h"
 #include "http_server.h"
 #include "mail_domain.h"
 #include "mail_config.h"
@@ -48,6 +49,11 @@ struct app_state {
   const trusted_proxies* proxies = nullptr;  // whose X-Forwarded-For is believed
   bool access_log = false;                 // one JSON line per request on stdout
   const http_server* server = nullptr;     // GET /readyz is 503 while it drains
+  // Mode code: the codes, their email, and the per-client limit on asking for codes (the
+  // per-address one is the store's). All null in the other modes.
+  const confirmation_codes* codes = nullptr;
+  const mail_composer* composer = nullptr;
+  rate_limiter* code_limiter = nullptr;
 };
 
 // Installs the routes, the error and exception handlers, the security headers and the

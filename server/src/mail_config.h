@@ -29,6 +29,9 @@ struct mail_config {
   std::string controller_contact;  // e.g. the data protection officer's address
   std::chrono::milliseconds retry_first{30000};  // the first retry's wait; doubles each time
   std::chrono::milliseconds retry_max{3600000};  // up to this
+  // Mode code: how long a confirmation code is valid (--code-ttl; 10 minutes, at least 5 s
+  // so that a test can see one expire without a test-only switch).
+  std::chrono::milliseconds code_ttl{600000};
 };
 
 }  // namespace veto_server

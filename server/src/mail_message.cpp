@@ -165,7 +165,8 @@ mail_composer::mail_composer(const mail_config& config, string_lookup strings,
 const std::vector<std::string>& mail_composer::strings_used() {
   static const std::vector<std::string> keys = {
       "mail.subject", "mail.intro",      "mail.receipt",    "mail.received_at", "mail.deadline",
-      "mail.fields",  "mail.not_given",  "mail.controller", "mail.keep"};
+      "mail.fields",  "mail.not_given",  "mail.controller", "mail.keep",
+      "mail.code_subject", "mail.code_intro", "mail.code_valid", "mail.code_ignore"};
   return keys;
 }
 
@@ -232,20 +233,28 @@ veto::expected<outgoing_mail> mail_composer::receipt(const outbox_item& item) co
   append_html_escaped(t("mail.keep"), html);
   html += "</p>\n</body></html>\n";
 
-  // The boundary cannot occur in base64 parts ("=_" is not base64).
-  const std::string boundary = "=_veto_" + item.receipt;
+  return assemble(*to, "=_veto_" + item.receipt, rfc5322_date(item.received_at),
+                  replace_placeholder(t("mail.subject"), "receipt", item.receipt), item.message_id,
+                  locale, text, html);
+}
+
+// The headers and the two parts, the same for every email. The boundary cannot occur in
+// base64 parts ("=_" is not base64).
+outgoing_mail mail_composer::assemble(const smtp_address& to, const std::string& boundary,
+                                      const std::string& date, const std::string& subject,
+                                      const std::string& message_id, const std::string& locale,
+                                      const std::string& text, const std::string& html) const {
   outgoing_mail mail;
-  mail.envelope_to = to->envelope();
-  mail.needs_smtputf8 = !to->ascii_local;
+  mail.envelope_to = to.envelope();
+  mail.needs_smtputf8 = !to.ascii_local;
   std::string& d = mail.data;
-  d += "Date: " + rfc5322_date(item.received_at) + "\r\n";
+  d += "Date: " + date + "\r\n";
   d += "From: " +
        (config_.controller_name.empty() ? std::string() : display_name(config_.controller_name) + " ") +
        "<" + config_.from + ">\r\n";
   d += "To: <" + mail.envelope_to + ">\r\n";
-  d += "Subject: " + encode_header_text(replace_placeholder(t("mail.subject"), "receipt", item.receipt)) +
-       "\r\n";
-  d += "Message-ID: " + item.message_id + "\r\n";
+  d += "Subject: " + encode_header_text(subject) + "\r\n";
+  d += "Message-ID: " + message_id + "\r\n";
   d += "Auto-Submitted: auto-generated\r\n";
   d += "Content-Language: " + locale + "\r\n";
   d += "MIME-Version: 1.0\r\n";
@@ -258,6 +267,33 @@ veto::expected<outgoing_mail> mail_composer::receipt(const outbox_item& item) co
   }
   d += "--" + boundary + "--\r\n";
   return mail;
+}
+
+veto::expected<outgoing_mail> mail_composer::code(const std::string& locale,
+                                                  std::string_view address, std::string_view code,
+                                                  long long minutes, std::string_view unique) const {
+  veto::expected<smtp_address> to = to_smtp_address(address);
+  if (!to) return veto::unexpected(to.error());
+  const auto t = [&](const char* key) -> const std::string& { return strings_(locale, key); };
+  const std::string subject = replace_placeholder(t("mail.code_subject"), "code", code);
+  const std::string valid = replace_placeholder(t("mail.code_valid"), "minutes", std::to_string(minutes));
+  const std::string text = t("mail.code_intro") + "\n\n    " + std::string(code) + "\n\n" + valid +
+                           "\n\n" + t("mail.code_ignore") + "\n";
+  std::string html = "<!doctype html>\n<html lang=\"" + locale + "\"><head><meta charset=\"utf-8\">"
+                     "<title>";
+  append_html_escaped(subject, html);
+  html += "</title></head><body>\n<p>";
+  append_html_escaped(t("mail.code_intro"), html);
+  html += "</p>\n<p style=\"font-size:2em;letter-spacing:0.2em\"><strong>";
+  append_html_escaped(code, html);
+  html += "</strong></p>\n<p>";
+  append_html_escaped(valid, html);
+  html += "</p>\n<p>";
+  append_html_escaped(t("mail.code_ignore"), html);
+  html += "</p>\n</body></html>\n";
+  const std::string now = utc_timestamp(std::chrono::system_clock::now());
+  return assemble(*to, "=_veto_code_" + std::string(unique), rfc5322_date(now), subject,
+                  "<code." + std::string(unique) + "@" + sender_domain_ + ">", locale, text, html);
 }
 
 }  // namespace veto_server

@@ -54,6 +54,13 @@ class mail_composer {
   // SMTP address (the message is then undeliverable, with that reason).
   veto::expected<outgoing_mail> receipt(const outbox_item& item) const;
 
+  // The confirmation-code email (mode code) in `locale`: the code, how many minutes it is
+  // valid, and what to do with an email one did not ask for. `unique` (random) makes its
+  // Message-ID <code.UNIQUE@DOMAIN>: codes are never stored, so nothing else would.
+  veto::expected<outgoing_mail> code(const std::string& locale, std::string_view address,
+                                     std::string_view code, long long minutes,
+                                     std::string_view unique) const;
+
   // The page strings the emails are worded with (each must be in en.json) besides the
   // fields' "<field>.label".
   static const std::vector<std::string>& strings_used();
@@ -62,6 +69,11 @@ class mail_composer {
   const std::string& sender_domain() const { return sender_domain_; }
 
  private:
+  outgoing_mail assemble(const smtp_address& to, const std::string& boundary,
+                         const std::string& date, const std::string& subject,
+                         const std::string& message_id, const std::string& locale,
+                         const std::string& text, const std::string& html) const;
+
   const mail_config& config_;
   string_lookup strings_;
   std::vector<std::string> fields_;

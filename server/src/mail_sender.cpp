@@ -271,6 +271,7 @@ void mail_sender::run() {
   // Without a wake-up the outbox is read once a second: retries fall due by time alone.
   constexpr std::chrono::seconds poll{1};
   while (!stopping_) {
+    send_codes();
     const veto::expected<std::vector<outbox_item>> due = store_.due_mail(utc_after({}), batch);
     if (!due) std::fprintf(stderr, "veto-server: mail: %s\n", due.error().c_str());
     bool more = false;
@@ -279,6 +280,8 @@ void mail_sender::run() {
       bool relay_unreachable = false;
       for (const outbox_item& item : *due) {
         if (stopping_) break;
+        // A code is waited for by a person at the page: it goes before each receipt.
+        if (!relay_unreachable) relay_unreachable = !send_codes();
         attempts.push_back(deliver(item, relay_unreachable));
       }
       // One transaction for the batch. Should it fail, the rows stay pending and go again
@@ -290,9 +293,72 @@ void mail_sender::run() {
     }
     if (more) continue;
     std::unique_lock<std::mutex> lock(mutex_);
+    // A code waiting for its retry is looked at in 2 s, the poll's second covers that.
     changed_.wait_for(lock, poll, [this] { return woken_ || stopping_; });
     woken_ = false;
   }
+}
+
+void mail_sender::send_code(outgoing_mail mail, std::chrono::steady_clock::time_point until) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    codes_.push_back({std::move(mail), until, std::chrono::steady_clock::now()});
+    woken_ = true;
+  }
+  changed_.notify_one();
+}
+
+bool mail_sender::send_codes() {
+  using clock = std::chrono::steady_clock;
+  constexpr std::chrono::seconds code_retry{2};
+  std::vector<code_mail> due;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const clock::time_point now = clock::now();
+    for (auto it = codes_.begin(); it != codes_.end();) {
+      if (it->next <= now) {
+        due.push_back(std::move(*it));
+        it = codes_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  bool reachable = true;
+  std::vector<code_mail> again;
+  for (code_mail& item : due) {
+    // The log never names the address, nor the code.
+    if (stopping_) break;
+    if (item.mail.needs_smtputf8) {
+      const std::optional<bool> offered = client_.offers_smtputf8(stopping_);
+      if (offered && !*offered) {
+        std::fprintf(stderr, "veto-server: mail: a code email cannot go: the relay does not "
+                             "offer SMTPUTF8\n");
+        continue;
+      }
+      if (!offered) {
+        reachable = false;
+      }
+    }
+    const smtp_result result = reachable ? client_.send(item.mail, stopping_) : smtp_result{};
+    if (result.outcome == smtp_result::kind::sent) continue;
+    if (result.outcome == smtp_result::kind::permanent) {
+      std::fprintf(stderr, "veto-server: mail: a code email was refused by the relay\n");
+      continue;
+    }
+    if (reachable && !result.reached) reachable = false;
+    item.next = clock::now() + code_retry;
+    if (item.next < item.until) {
+      again.push_back(std::move(item));
+    } else {
+      std::fprintf(stderr, "veto-server: mail: a code email was not sent before the code expired\n");
+    }
+  }
+  if (!again.empty()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (code_mail& item : again) codes_.push_back(std::move(item));
+  }
+  return reachable;
 }
 
 mail_attempt mail_sender::deliver(const outbox_item& item, bool& relay_unreachable) {

@@ -88,6 +88,12 @@ class mail_sender {
   // Something was queued: look now instead of at the next poll.
   void wake();
 
+  // Sends a confirmation-code email (mode code) ahead of the outbox: codes live in memory
+  // only (a code must not be kept in clear anywhere, and one lost to a crash is replaced by
+  // asking again), are tried before every receipt, and after a temporary failure every
+  // 2 s until `until` (the code's expiry), never behind the receipts' backoff.
+  void send_code(outgoing_mail mail, std::chrono::steady_clock::time_point until);
+
   mail_sender(const mail_sender&) = delete;
   mail_sender& operator=(const mail_sender&) = delete;
 
@@ -96,6 +102,14 @@ class mail_sender {
   // Tries one email (unless the relay was found unreachable earlier in the batch) and says
   // what became of it.
   mail_attempt deliver(const outbox_item& item, bool& relay_unreachable);
+  // Sends the code emails that are due; false when the relay was unreachable.
+  bool send_codes();
+
+  struct code_mail {
+    outgoing_mail mail;
+    std::chrono::steady_clock::time_point until;
+    std::chrono::steady_clock::time_point next;  // the next attempt
+  };
 
   objection_store& store_;
   const mail_composer& composer_;
@@ -104,6 +118,7 @@ class mail_sender {
   std::mutex mutex_;
   std::condition_variable changed_;
   bool woken_ = false;
+  std::vector<code_mail> codes_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

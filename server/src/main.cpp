@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "admin_app.h"
 #include "admin_cli.h"
 #include "app.h"
+#include "confirmation_codes.h"
 #include "mail_domain.h"
 #include "mail_message.h"
 #include "mail_sender.h"
@@ -28,6 +30,7 @@ namespace {
 
 constexpr int exit_trouble = 1;
 constexpr int exit_usage = 2;
+constexpr double code_requests_per_minute = 10;
 
 int fail(const std::string& message) {
   std::fprintf(stderr, "veto-server: %s\n", message.c_str());
@@ -201,11 +204,22 @@ int main(int argc, char** argv) {
     if (!page->has_text(key)) return fail(o.web_dir + "/i18n/en.json: the server needs \"" + key + "\"");
   }
   std::unique_ptr<mail_sender> sender;
+  std::optional<confirmation_codes> codes;
+  // Codes a client may ask for: 10 at once, then one every 6 s (each is an email sent to
+  // someone, so this is what the server lets one client make it send).
+  rate_limiter code_limiter(code_requests_per_minute);
   if (mode != mail_mode::none && !state.email_field.empty()) {
     state.mail = mode;
     state.message_id_domain = composer.sender_domain();
     sender = std::make_unique<mail_sender>(**store, composer, o.mail);
     state.sender = sender.get();
+    if (mode == mail_mode::code) {
+      codes = confirmation_codes::create(**store, o.mail.code_ttl);
+      if (!codes) return fail("the random generator failed: no codes can be made");
+      state.codes = &*codes;
+      state.composer = &composer;
+      state.code_limiter = &code_limiter;
+    }
     std::fprintf(stderr, "veto-server: mail: %s mode, through %s%s\n", mail_mode_name(mode),
                  o.mail.relay.c_str(), o.mail.plaintext ? " (no TLS: loopback)" : "");
   } else {

@@ -357,6 +357,20 @@ bool sqlite_store::ping() {
   return query && sqlite3_step(query.get()) == SQLITE_ROW;
 }
 
+std::optional<bool> sqlite_store::has_request(const std::string& idempotency_key,
+                                              const std::string& request_sha256) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  statement query(reader_db_,
+                  "SELECT 1 FROM objections WHERE idempotency_key = ?1 AND request_sha256 = ?2");
+  if (!query) return std::nullopt;
+  query.bind(1, idempotency_key);
+  query.bind(2, request_sha256);
+  const int rc = sqlite3_step(query.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return std::nullopt;
+}
+
 store_outcome sqlite_store::insert_one(const objection& item) {
   // A receipt collision (80 random bits) is all but impossible; should it happen, the
   // INSERT is ignored and a new receipt drawn.

@@ -41,6 +41,8 @@ class sqlite_store final : public objection_store {
   // What store.h promises; the SQLite specifics are with each below.
   store_outcome store(objection item) override;
   std::optional<bool> has_receipt(const std::string& receipt) override;
+  std::optional<bool> has_request(const std::string& idempotency_key,
+                                  const std::string& request_sha256) override;
   bool ping() override;
   veto::expected<objection_page> list(const objection_filter& filter, const std::string& today) override;
   veto::expected<std::optional<objection_record>> find(const std::string& receipt,

@@ -48,8 +48,10 @@ const char* const usage_text =
     "  --mail-domain-resolver IPV4[:PORT]|[IPV6]:PORT\n"
     "                         the DNS resolver it asks (default: /etc/resolv.conf's)\n"
     "  --mail-domain-timeout SEC  longest wait for DNS per address (default 2)\n"
-    "  --mail-mode MODE       none (default) or receipt (email a receipt for every stored\n"
-    "                         objection)\n"
+    "  --mail-mode MODE       none (default), receipt (email a receipt for every stored\n"
+    "                         objection) or code (a 6-digit code to the address first,\n"
+    "                         then the receipt)\n"
+    "  --code-ttl SEC         how long a code is valid (default 600, at least 5)\n"
     "  --smtp-relay URL       smtp://HOST[:PORT] (STARTTLS required) or smtps://HOST[:PORT]\n"
     "  --smtp-tls require|off off: no TLS, allowed only for a relay on loopback\n"
     "  --smtp-ca-file FILE    certificates to trust for the relay (default: the system's)\n"
@@ -221,8 +223,15 @@ veto::expected<options> parse_options(const std::vector<std::string>& args, opti
         o.mail.mode = mail_mode::none;
       } else if (value == "receipt") {
         o.mail.mode = mail_mode::receipt;
+      } else if (value == "code") {
+        o.mail.mode = mail_mode::code;
       } else {
-        error = "--mail-mode: expected none or receipt";
+        error = "--mail-mode: expected none, receipt or code";
+      }
+    } else if (arg == "--code-ttl") {
+      seconds(o.mail.code_ttl);
+      if (error.empty() && o.mail.code_ttl < std::chrono::seconds(5)) {
+        error = "--code-ttl: expected at least 5 seconds";
       }
     } else if (arg == "--smtp-relay") {
       o.mail.relay = value;

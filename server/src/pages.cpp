@@ -70,12 +70,13 @@ void append_issue_spans(const std::vector<veto::issue>& issues, const char* kind
   }
 }
 
-// Every placeholder the two templates may use, in one table: load() checks the templates
+// Every placeholder the three templates may use, in one table: load() checks the templates
 // against it and fill() renders by it, so a placeholder cannot be known to one and not the
 // other.
 enum class slot_kind : std::uint8_t {
   lang, dir, text, value, invalid, messages, country_options, locale_options, summary,
-  summary_hidden, idempotency_key, receipt, mail_text, mail_key
+  summary_hidden, idempotency_key, receipt, mail_text, mail_key, mail_mode, code_hidden,
+  code_intro, code_invalid, code_error, code_notice
 };
 enum class slot_arg : std::uint8_t {
   none,          // {{name}}
@@ -105,6 +106,14 @@ constexpr slot_spec slot_specs[] = {
     {"receipt", slot_kind::receipt, slot_arg::none, true},
     {"mail", slot_kind::mail_text, slot_arg::mail_promise, false},
     {"mail_key", slot_kind::mail_key, slot_arg::mail_promise, false},
+    // Mode code (issue 23): the page script's switch, and the code step without JavaScript
+    // (code.html), empty elsewhere.
+    {"mail_mode", slot_kind::mail_mode, slot_arg::none, false},
+    {"code_hidden", slot_kind::code_hidden, slot_arg::none, false},
+    {"code_intro", slot_kind::code_intro, slot_arg::none, false},
+    {"code_invalid", slot_kind::code_invalid, slot_arg::none, false},
+    {"code_error", slot_kind::code_error, slot_arg::none, false},
+    {"code_notice", slot_kind::code_notice, slot_arg::none, false},
 };
 
 // What the page promises about email depends on the server's mail mode (issue 23): the
@@ -118,7 +127,7 @@ struct mail_promise {
   const char* code;
 };
 constexpr mail_promise mail_promises[] = {
-    {"email.hint", "email.hint_none", "email.hint", "email.hint"},
+    {"email.hint", "email.hint_none", "email.hint", "email.hint_code"},
     {"received.mail", "received.mail_none", "received.mail_receipt", "received.mail_receipt"},
 };
 
@@ -181,7 +190,7 @@ veto::expected<pages> pages::load(const std::string& web_dir, const veto::valida
   const auto& english = p->strings_["en"];
   std::vector<std::string> needed = {"language.name", "country.choose",
                                      "country.not_eligible_suffix", "summary.title",
-                                     "summary.item"};
+                                     "summary.item", "code.intro"};
   for (const veto::field_description& field : fields) needed.push_back(field.name + ".label");
   for (const mail_promise& promise : mail_promises) {
     needed.insert(needed.end(), {promise.none, promise.receipt, promise.code});
@@ -217,7 +226,9 @@ veto::expected<pages> pages::load(const std::string& web_dir, const veto::valida
   };
   for (const auto& [file, received_page, target] :
        {std::tuple{"index.html", false, &p->index_},
-        std::tuple{"received.html", true, &p->received_}}) {
+        std::tuple{"received.html", true, &p->received_}, std::tuple{"code.html", false, &p->code_}}) {
+    // The code step's page is read in mode code only: the other modes never show it.
+    if (target == &p->code_ && mode != mail_mode::code) continue;
     const std::string path = web_dir + "/" + file;
     const std::optional<std::string> text = read_file(path);
     if (!text) return veto::unexpected("cannot read " + path);
@@ -368,6 +379,47 @@ void pages::fill(const placeholder& slot, const std::string& locale, const page_
     append_html_escaped(text(locale, mail_promise_key(slot.arg, mail_mode_)), out);
   } else if (kind == slot_kind::mail_key) {
     out += mail_promise_key(slot.arg, mail_mode_);
+  } else if (kind == slot_kind::mail_mode) {
+    out += mail_mode_name(mail_mode_);
+  } else if (kind == slot_kind::code_hidden) {
+    // The form travels through the code step in hidden inputs, not in a server-side draft:
+    // nothing of an objection not yet confirmed is kept by the server.
+    const auto hidden = [&out](std::string_view name, std::string_view value) {
+      out += "<input type=\"hidden\" name=\"";
+      append_html_escaped(name, out);
+      out += "\" value=\"";
+      append_html_escaped(value, out);
+      out += "\">";
+    };
+    if (state.code_address) {
+      hidden("locale", locale);
+      hidden("idempotency_key", state.idempotency_key);
+      for (const veto::form_member& member : *state.submitted) hidden(member.name, member.text);
+    }
+  } else if (kind == slot_kind::code_intro) {
+    if (state.code_address) {
+      const std::string& pattern = text(locale, "code.intro");
+      const std::size_t at = pattern.find("{email}");
+      append_html_escaped(pattern.substr(0, at), out);
+      if (at != std::string::npos) {
+        out += "<strong>";
+        append_html_escaped(*state.code_address, out);
+        out += "</strong>";
+        append_html_escaped(pattern.substr(at + 7), out);
+      }
+    }
+  } else if (kind == slot_kind::code_invalid) {
+    out += state.code_error ? "true" : "false";
+  } else if (kind == slot_kind::code_error) {
+    if (state.code_error) {
+      out += "<span class=\"msg error\" data-code=\"";
+      out += state.code_error;
+      out += "\">";
+      append_html_escaped(text(locale, state.code_error), out);
+      out += "</span>";
+    }
+  } else if (kind == slot_kind::code_notice) {
+    if (state.code_notice) append_html_escaped(text(locale, state.code_notice), out);
   }
   // idempotency_key is filled by the callers, who own the key.
 }
@@ -387,6 +439,16 @@ std::string pages::index_with(const std::string& locale, const page_state& state
         } else {
           fill(slot, locale, state, {}, o);
         }
+      },
+      out);
+  return out;
+}
+
+std::string pages::code_step(const std::string& locale, const page_state& state) const {
+  std::string out;
+  code_.render(
+      [&](const placeholder& slot, std::string& o) {
+        if (find_slot(slot.name)->kind != slot_kind::idempotency_key) fill(slot, locale, state, {}, o);
       },
       out);
   return out;

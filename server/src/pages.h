@@ -1,5 +1,5 @@
-// The two pages of docs/page-and-server.md, rendered from `web/index.html` and
-// `web/received.html` with the page strings of `web/i18n/<locale>.json` (English per key
+// The pages of docs/page-and-server.md, rendered from `web/index.html`,
+// `web/received.html` and (mode code) `web/code.html` with the page strings of `web/i18n/<locale>.json` (English per key
 // where a catalog lacks one) and the validator's countries and messages.
 #ifndef VETO_SERVER_PAGES_H
 #define VETO_SERVER_PAGES_H
@@ -22,6 +22,13 @@ namespace veto_server {
 struct page_state {
   const veto::form* submitted = nullptr;  // values as typed (first of each name)
   const veto::result* result = nullptr;
+  // The code step (mode code, code.html): the address the code went to (non-null on that
+  // page), the key the form carries on, and a page string to show as the code's error or
+  // as a notice ("code.wrong", "code.resent"), or null.
+  const std::string* code_address = nullptr;
+  std::string_view idempotency_key;
+  const char* code_error = nullptr;
+  const char* code_notice = nullptr;
 };
 
 // A page rendered for GET, cut where `{{idempotency_key}}` goes, so that each response can
@@ -51,6 +58,9 @@ class pages {
   // index.html with the values and messages of an invalid submission.
   std::string index_with(const std::string& locale, const page_state& state,
                          std::string_view idempotency_key) const;
+  // code.html: the code step of mode code without JavaScript, `state.submitted` carried on
+  // in hidden inputs.
+  std::string code_step(const std::string& locale, const page_state& state) const;
   // received.html for a receipt.
   std::string received(const std::string& locale, std::string_view receipt) const;
 
@@ -73,6 +83,7 @@ class pages {
   std::map<std::string, std::map<std::string, std::string>> strings_;  // locale -> key -> text
   page_template index_;
   page_template received_;
+  page_template code_;
   std::map<std::string, cut_page> index_get_;  // filled in load(), read-only afterwards
 };
 

@@ -404,6 +404,16 @@ std::optional<bool> pg_store::has_receipt(const std::string& receipt) {
   return PQntuples(r.get()) > 0;
 }
 
+std::optional<bool> pg_store::has_request(const std::string& idempotency_key,
+                                          const std::string& request_sha256) {
+  std::lock_guard<std::mutex> lock(reader_mutex_);
+  const result r = reader_db_->run(
+      "SELECT 1 FROM objections WHERE idempotency_key = $1 AND request_sha256 = $2",
+      {idempotency_key, request_sha256});
+  if (!ok(r)) return std::nullopt;
+  return PQntuples(r.get()) > 0;
+}
+
 bool pg_store::ping() {
   std::lock_guard<std::mutex> lock(reader_mutex_);
   return ok(reader_db_->run("SELECT 1"));

@@ -37,6 +37,8 @@ class pg_store final : public objection_store {
   // What store.h promises.
   store_outcome store(objection item) override;
   std::optional<bool> has_receipt(const std::string& receipt) override;
+  std::optional<bool> has_request(const std::string& idempotency_key,
+                                  const std::string& request_sha256) override;
   bool ping() override;
   veto::expected<objection_page> list(const objection_filter& filter,
                                       const std::string& today) override;

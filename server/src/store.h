@@ -231,6 +231,10 @@ class objection_store {
 
   // Whether a receipt exists (for the "received" page). nullopt on a database error.
   virtual std::optional<bool> has_receipt(const std::string& receipt) = 0;
+  // Whether an objection was stored under this idempotency key from a request with this
+  // hash (so that store() would replay it). nullopt on a database error.
+  virtual std::optional<bool> has_request(const std::string& idempotency_key,
+                                          const std::string& request_sha256) = 0;
 
   // Whether the database answers a query now (GET /readyz).
   virtual bool ping() = 0;

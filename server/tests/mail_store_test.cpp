@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "confirmation_codes.h"
 #include "objection_store.h"
 
 namespace veto_server {
@@ -239,6 +240,42 @@ TEST(mail_store, a_new_code_replaces_the_old_one_and_issues_are_limited) {
   later.window_start = "2026-01-01T10:30:00.000Z";
   later.expires_at = "2026-01-01T11:40:00.000Z";
   EXPECT_EQ(store->issue_code(later), code_issue_outcome::issued);
+}
+
+// confirmation_codes (mode code) over the store: codes of six digits, all of them reachable,
+// hashed with a pepper of this instance only.
+TEST(mail_store, ConfirmationCodesAreSixRandomDigitsCheckedThroughTheirHashes) {
+  int seen_digit[6][10] = {};
+  for (int i = 0; i < 2000; ++i) {
+    const std::optional<std::string> code = random_code();
+    ASSERT_TRUE(code);
+    ASSERT_EQ(code->size(), 6u);
+    for (std::size_t d = 0; d < 6; ++d) {
+      ASSERT_TRUE((*code)[d] >= '0' && (*code)[d] <= '9') << *code;
+      ++seen_digit[d][(*code)[d] - '0'];
+    }
+  }
+  // Every digit in every place: 2,000 draws miss one with probability about 6e-91.
+  for (const auto& place : seen_digit) {
+    for (const int count : place) EXPECT_GT(count, 0);
+  }
+
+  temp_db db;
+  std::unique_ptr<objection_store> store = open_store(db);
+  ASSERT_TRUE(store);
+  const std::optional<confirmation_codes> codes =
+      confirmation_codes::create(*store, std::chrono::minutes(10));
+  ASSERT_TRUE(codes);
+  const confirmation_codes::issued issued = codes->issue("anna@example.org");
+  ASSERT_EQ(issued.outcome, code_issue_outcome::issued);
+  EXPECT_EQ(codes->check("other@example.org", issued.code), code_check_outcome::none);
+  // The code is bound to its address and to this instance's pepper.
+  const std::optional<confirmation_codes> restarted =
+      confirmation_codes::create(*store, std::chrono::minutes(10));
+  ASSERT_TRUE(restarted);
+  EXPECT_EQ(restarted->check("anna@example.org", issued.code), code_check_outcome::none);
+  EXPECT_EQ(codes->check("anna@example.org", issued.code), code_check_outcome::accepted);
+  EXPECT_EQ(codes->check("anna@example.org", issued.code), code_check_outcome::none);
 }
 
 }  // namespace

@@ -19,12 +19,12 @@ export const distDir = path.resolve(process.env.VETO_DIST ?? path.join(root, 'bu
 export const webDir = path.join(root, 'web');
 export const FIELDS = ['email', 'country', 'phone', 'justification', 'details'];
 
-/** Starts veto-server; resolves to {url, stop} once it has printed its address. */
-export async function startServer() {
+/** Starts veto-server (with `args` added); resolves to {url, stop} once it has printed its address. */
+export async function startServer({args = []} = {}) {
   if (!existsSync(serverPath)) throw new Error(`veto-server not found at ${serverPath} (set VETO_SERVER)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'veto-browser-'));
   const child = spawn(serverPath, ['--listen', '127.0.0.1:0', '--db', path.join(dir, 'objections.db'),
-                                   '--web', webDir, '--dist', distDir, '--rate-limit', '1000000'],
+                                   '--web', webDir, '--dist', distDir, '--rate-limit', '1000000', ...args],
                       {stdio: ['ignore', 'pipe', 'inherit']});
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.once('exit', () => child.kill('SIGKILL'));  // never outlive a test file that died

@@ -26,8 +26,8 @@ test('every message code is emitted by the core or veto-server', () => {
 });
 
 test('every page string is used by the templates, the page script or the server', () => {
-  const sources = ['web/index.html', 'web/received.html', 'web/app.js', 'server/src/pages.cpp',
-    'server/src/mail_message.cpp']
+  const sources = ['web/index.html', 'web/received.html', 'web/code.html', 'web/app.js',
+    'server/src/pages.cpp', 'server/src/mail_message.cpp', 'server/src/app.cpp']
       .map((file) => [file, read(file)]);
   const fields = JSON.parse(read('src/data/ruleset.json')).fields.map((field) => field.name);
   const literally = (key) => sources.some(([file, text]) => (file.endsWith('.html')
