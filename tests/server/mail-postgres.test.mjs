@@ -9,11 +9,12 @@ import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {after, test} from 'node:test';
 
+import {makeTokens, request} from './admin.mjs';
 import {mailArgs, outbox, receiptOf, sigkillUnderLoadThenRestart, startLaterAndNeverSink,
         submit} from './mail-scenarios.mjs';
 import {havePostgres, startPostgres} from './postgres.mjs';
 import {startSink, waitFor} from './smtp-sink.mjs';
-import {root, serverBinary, startServer, validForm} from './server.mjs';
+import {metricValue, root, serverBinary, startServer, validForm} from './server.mjs';
 
 if (!havePostgres) throw new Error('PostgreSQL 15 is missing (scripts/setup-system.sh installs it)');
 const cluster = await startPostgres();
@@ -32,11 +33,12 @@ test('the store\'s outbox and code tests pass on PostgreSQL', () => {
   assert.doesNotMatch(run.stdout, /SKIPPED/);
 });
 
-test('PostgreSQL: the receipt email, a 4xx tried again, a 5xx kept as failed', async () => {
+test('PostgreSQL: the receipt email, a 4xx tried again, a 5xx kept as failed, the outbox in the metrics', async () => {
   const sink = await startLaterAndNeverSink();
+  const tokens = makeTokens({ops: 'reader'});
   const name = cluster.createDatabase();
   const db = cluster.url(name);
-  const server = await startServer({db, args: mailArgs(sink.port)});
+  const server = await startServer({db, args: mailArgs(sink.port), adminTokens: tokens.file});
   try {
     const {status, receipt} = await submit(server, validForm({email: 'anna@example.de'}), {locale: 'de'});
     assert.equal(status, 201);
@@ -70,6 +72,11 @@ test('PostgreSQL: the receipt email, a 4xx tried again, a 5xx kept as failed', a
     assert.match(rows[never].last_reply, /^550 5\.1\.1 mailbox unavailable/);
     assert.equal(sink.messages.filter((m) => receiptOf(m) === later).length, 1);
     assert.equal(sink.rcpts.filter((a) => a.startsWith('never')).length, 1);
+
+    const metrics = (await request(server.adminUrl, '/metrics', {token: tokens.secret.ops})).text;
+    assert.equal(metricValue(metrics, 'veto_mail_outbox_emails', '{state="pending"}'), 0);
+    assert.equal(metricValue(metrics, 'veto_mail_outbox_emails', '{state="failed"}'), 1);
+    assert.match(metrics, /^veto_mail_outbox_emails\{state="undeliverable"\} 0$/m);
   } finally {
     await server.stop();
     await sink.close();

@@ -10,7 +10,7 @@ import {makeTokens, request} from './admin.mjs';
 import {contact, controller, mailArgs, outbox, receiptOf, sigkillUnderLoadThenRestart, startLaterAndNeverSink,
         submit} from './mail-scenarios.mjs';
 import {freePort, startSink, waitFor} from './smtp-sink.mjs';
-import {root, startFailure, startServer, tempDir, validForm} from './server.mjs';
+import {metricValue, root, startFailure, startServer, tempDir, validForm} from './server.mjs';
 
 const catalog = (locale) =>
   JSON.parse(readFileSync(path.join(root, 'web/i18n', `${locale}.json`), 'utf8'));
@@ -152,6 +152,11 @@ test('a 4xx is tried again; a 5xx is kept as failed with the relay\'s reply', as
     assert.match(one.json.objection.receipt_email.last_reply, /^550 5\.1\.1/);
     const page = await request(server.adminUrl, `/objection?receipt=${never}`, {token: tokens.secret.ops});
     assert.match(page.text, /<p id="receipt-email">failed, 1 attempt\(s\): 550 5\.1\.1 mailbox unavailable/);
+    // The outbox's depth and failures in the metrics.
+    const metrics = (await request(server.adminUrl, '/metrics', {token: tokens.secret.ops})).text;
+    assert.match(metrics, /^veto_mail_outbox_emails\{state="pending"\} 0$/m);
+    assert.equal(metricValue(metrics, 'veto_mail_outbox_emails', '{state="failed"}'), 1);
+    assert.match(metrics, /^veto_mail_outbox_emails\{state="undeliverable"\} 0$/m);
   } finally {
     await server.stop();
     await sink.close();
