@@ -724,15 +724,26 @@ constexpr const char* mail_lease = "1 hour";
 veto::expected<std::vector<outbox_item>> pg_store::due_mail(const std::string& now,
                                                             std::size_t limit) {
   std::lock_guard<std::mutex> lock(mail_mutex_);
-  // One statement, so one transaction: the rows are locked (FOR UPDATE SKIP LOCKED: another
-  // instance asking at the same moment takes the next ones, never waits for these) and
-  // leased to this session until now + mail_lease. Several instances thus send each email
-  // once, and the row's old time keeps the order SQLite's due_mail gives.
+  // First, claims whose session has ended (an instance SIGKILLed, a lost connection) end
+  // now: their rows are due at once. Few rows are leased at any time (a batch per live
+  // instance), and the partial index outbox_leased finds them without a scan of the rest.
+  // SKIP LOCKED: two instances doing this at once neither wait for nor deadlock on each other.
+  if (!ok(mail_db_->run("UPDATE outbox SET leased_by = NULL, next_attempt_at = $1 WHERE id IN"
+                        " (SELECT id FROM outbox WHERE leased_by IS NOT NULL AND state = 'pending'"
+                        " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a"
+                        " WHERE a.pid = outbox.leased_by) FOR UPDATE SKIP LOCKED)",
+                        {now}))) {
+    return veto::unexpected(database_error(*mail_db_));
+  }
+  // Then one statement, so one transaction: the due rows are locked (FOR UPDATE SKIP
+  // LOCKED: another instance asking at the same moment takes the next ones, never waits for
+  // these) and leased to this session until now + mail_lease. Several instances thus send
+  // each email once. The index outbox_due gives the rows in order and the scan stops at
+  // `limit`, however long the queue; the rows' old times keep SQLite's order.
   const result r = mail_db_->run(
       (std::string("WITH due AS ("
-                   " SELECT id, next_attempt_at FROM outbox WHERE state = 'pending' AND"
-                   " (next_attempt_at <= $1 OR (leased_by IS NOT NULL AND NOT EXISTS"
-                   " (SELECT 1 FROM pg_stat_activity a WHERE a.pid = outbox.leased_by)))"
+                   " SELECT id, next_attempt_at FROM outbox"
+                   " WHERE state = 'pending' AND next_attempt_at <= $1"
                    " ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),"
                    " claimed AS ("
                    " UPDATE outbox m SET leased_by = pg_backend_pid(), next_attempt_at ="

@@ -1,7 +1,8 @@
 // The PostgreSQL implementation of the store (store.h), for several veto-server instances
 // on one database. Each instance keeps three connections (libpq): one for its writer
 // thread, which commits what has queued up in one transaction (group commit, as in
-// SQLite), one for the receipt page and readiness, one for the controller's side. The
+// SQLite), one for the receipt page and readiness, one for the controller's side, and,
+// made at its first use, one for the mail sender's outbox and the codes. The
 // idempotency key's UNIQUE constraint with `INSERT ... ON CONFLICT DO NOTHING` decides
 // between instances: the second of two inserts of one key waits for the first to commit
 // and then reads its row, so both callers get one receipt. The controller's changes lock
