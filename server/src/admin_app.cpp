@@ -699,8 +699,11 @@ void dispatch_get(admin_state& state, const admin_token& token, const Request& r
   if (path == "/api/export") return api_export(state, token, req, res);
   if (path == "/metrics" && state.counters) {
     // Prometheus' text format; counts only, no personal data, so any role may read it.
+    const veto::expected<objection_store::outbox_counts> outbox = state.store.outbox_totals();
     return send(res, 200, "text/plain; version=0.0.4; charset=utf-8",
-                state.counters->exposition(state.store.database_errors()));
+                state.counters->exposition(
+                    state.store.database_errors(),
+                    outbox ? std::optional<objection_store::outbox_counts>(*outbox) : std::nullopt));
   }
   if (path == "/api/audit") {
     if (!has_role(token, admin_role::handler, req, res)) return;

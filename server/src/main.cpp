@@ -154,10 +154,6 @@ int main(int argc, char** argv) {
   }
   const veto::expected<std::string> db = database_name(o.db_file, o.db, "veto-objections.db");
   if (!db) return fail(db.error());
-  if (mode != mail_mode::none && is_postgres_connection_string(*db)) {
-    return fail("--mail-mode " + std::string(mail_mode_name(mode)) +
-                ": mail is not kept on PostgreSQL yet; use a SQLite database or --mail-mode none");
-  }
   veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(*db);
   if (!store) return fail(store.error());
   rate_limiter limiter(o.rate_limit);

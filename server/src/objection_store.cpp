@@ -824,6 +824,19 @@ veto::expected<std::optional<outbox_status>> sqlite_store::outbox_of(const std::
   return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
 }
 
+veto::expected<objection_store::outbox_counts> sqlite_store::outbox_totals() {
+  std::lock_guard<std::mutex> lock(mail_mutex_);
+  statement query(mail_db_,
+                  "SELECT count(*) FILTER (WHERE state = 'pending'),"
+                  " count(*) FILTER (WHERE state = 'failed'),"
+                  " count(*) FILTER (WHERE state = 'undeliverable') FROM outbox");
+  if (!query || sqlite3_step(query.get()) != SQLITE_ROW) {
+    return veto::unexpected(std::string("database: ") + sqlite3_errmsg(mail_db_));
+  }
+  return outbox_counts{sqlite3_column_int64(query.get(), 0), sqlite3_column_int64(query.get(), 1),
+                       sqlite3_column_int64(query.get(), 2)};
+}
+
 code_issue_outcome sqlite_store::issue_code(const code_issue& issue) {
   std::lock_guard<std::mutex> lock(mail_mutex_);
   const auto end = [&](code_issue_outcome outcome) {

@@ -84,6 +84,7 @@ class sqlite_store final : public objection_store {
   // Checks a typed code against the address's latest code (constant-time comparison of
   // the hashes) and uses it up when it is right.
   code_check_outcome use_code(const code_attempt& attempt) override;
+  veto::expected<outbox_counts> outbox_totals() override;
 
   // Moves the WAL into the database and rewrites the file (VACUUM), so that erased data
   // leaves no copy in either.

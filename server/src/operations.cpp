@@ -129,7 +129,8 @@ void metrics::request(std::string_view route, int status, std::chrono::nanosecon
   latency_sum_ += seconds;
 }
 
-std::string metrics::exposition(long long database_errors) const {
+std::string metrics::exposition(long long database_errors,
+                                const std::optional<objection_store::outbox_counts>& outbox) const {
   std::string out;
   char number[64];
   const auto counter = [&](const char* name, const char* help, long long value) {
@@ -163,6 +164,19 @@ std::string metrics::exposition(long long database_errors) const {
   counter("veto_rate_limited_total", "Requests refused by the rate limit (429).",
           rate_limited_.load());
   counter("veto_database_errors_total", "Failed statements and connections.", database_errors);
+  if (outbox) {
+    // Rows of the shared database: every instance on one PostgreSQL shows the same numbers
+    // (take one instance's, or max, never the sum).
+    out += "# HELP veto_mail_outbox_emails Receipt emails in the outbox, by state: pending"
+           " (its depth), failed (refused by the relay), undeliverable.\n"
+           "# TYPE veto_mail_outbox_emails gauge\n";
+    for (const auto& [state, count] : {std::pair<const char*, long long>{"pending", outbox->pending},
+                                       {"failed", outbox->failed},
+                                       {"undeliverable", outbox->undeliverable}}) {
+      out += std::string("veto_mail_outbox_emails{state=\"") + state + "\"} " +
+             std::to_string(count) + "\n";
+    }
+  }
   return out;
 }
 

@@ -11,11 +11,13 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "store.h"
 #include "veto/expected.h"
 
 namespace veto_server {
@@ -56,8 +58,10 @@ class metrics {
   void idempotent_replay() { replays_.fetch_add(1); }
   void rate_limited() { rate_limited_.fetch_add(1); }
 
-  // Everything, with the database's error count and readiness as the store reports them.
-  std::string exposition(long long database_errors) const;
+  // Everything, with the database's error count and the outbox's emails by state as the
+  // store reports them (nullopt while the database cannot say: the gauges are left out).
+  std::string exposition(long long database_errors,
+                         const std::optional<objection_store::outbox_counts>& outbox) const;
 
   static constexpr std::array<double, 12> latency_buckets = {
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};

@@ -1,7 +1,8 @@
 // The PostgreSQL implementation of the store (store.h), for several veto-server instances
 // on one database. Each instance keeps three connections (libpq): one for its writer
 // thread, which commits what has queued up in one transaction (group commit, as in
-// SQLite), one for the receipt page and readiness, one for the controller's side. The
+// SQLite), one for the receipt page and readiness, one for the controller's side, and,
+// made at its first use, one for the mail sender's outbox and the codes. The
 // idempotency key's UNIQUE constraint with `INSERT ... ON CONFLICT DO NOTHING` decides
 // between instances: the second of two inserts of one key waits for the first to commit
 // and then reads its row, so both callers get one receipt. The controller's changes lock
@@ -65,14 +66,16 @@ class pg_store final : public objection_store {
   // from the table files. The WAL and any base backups keep them until they are recycled.
   veto::expected<bool> compact() override;
 
-  // The outbox and the codes: not on PostgreSQL yet; veto-server refuses --mail-mode with a
-  // PostgreSQL database at start-up, so these only answer that.
+  // The outbox and the codes, on a connection of their own (the sender's thread). due_mail
+  // claims the due rows (FOR UPDATE SKIP LOCKED) and leases them to this instance's database
+  // session, so several instances send each email once (pg_store.cpp: mail_lease).
   veto::expected<std::vector<outbox_item>> due_mail(const std::string& now, std::size_t limit) override;
   bool record_mail_attempts(const std::vector<mail_attempt>& attempts) override;
   veto::expected<std::vector<outbox_status>> outbox(const std::string& state, std::size_t limit) override;
   veto::expected<std::optional<outbox_status>> outbox_of(const std::string& receipt) override;
   code_issue_outcome issue_code(const code_issue& issue) override;
   code_check_outcome use_code(const code_attempt& attempt) override;
+  veto::expected<outbox_counts> outbox_totals() override;
 
   // Finishes what is queued, stops the writer and closes the connections.
   ~pg_store() override;
@@ -102,6 +105,8 @@ class pg_store final : public objection_store {
   std::mutex reader_mutex_;
   std::unique_ptr<connection> admin_db_;  // the controller's reads and changes, one at a time
   std::mutex admin_mutex_;
+  std::unique_ptr<connection> mail_db_;  // the sender's outbox and the codes
+  std::mutex mail_mutex_;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_changed_;

@@ -296,8 +296,9 @@ class objection_store {
   // a database error.
 
   // Pending receipt emails whose next attempt is due at `now` (ISO 8601 UTC), oldest
-  // first. Several instances may ask at once: each due row goes to one of them (it is
-  // leased until its next attempt time).
+  // first. Several instances may ask at once: each due row goes to one of them (on
+  // PostgreSQL it is leased to the instance until it records the attempt, or dies; SQLite
+  // has one instance, whose sender records a batch before it asks again).
   virtual veto::expected<std::vector<outbox_item>> due_mail(const std::string& now,
                                                             std::size_t limit) = 0;
   // Records what became of due emails, all in one transaction. Rows no longer pending
@@ -308,6 +309,14 @@ class objection_store {
                                                             std::size_t limit) = 0;
   // The receipt email's state for one objection (the admin page), nullopt when it has none.
   virtual veto::expected<std::optional<outbox_status>> outbox_of(const std::string& receipt) = 0;
+
+  // How many emails are pending, failed and undeliverable now (the metrics).
+  struct outbox_counts {
+    long long pending = 0;
+    long long failed = 0;
+    long long undeliverable = 0;
+  };
+  virtual veto::expected<outbox_counts> outbox_totals() = 0;
 
   // --- Confirmation codes (mode `code`).
 

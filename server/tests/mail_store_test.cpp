@@ -1,12 +1,19 @@
 // The outbox and the confirmation codes of objection_store (issue 23), on a real SQLite
-// file in a temporary folder.
+// file in a temporary folder, and on PostgreSQL when VETO_TEST_POSTGRES names a cluster (a
+// URL without a database, postgresql://ROLE@HOST:PORT, of a role that may CREATE DATABASE):
+// each test then
+// runs on a new database of its own there. tests/server/mail-postgres.test.mjs starts a
+// throwaway cluster and runs these; without the variable they are not instantiated (the
+// ctest list has the SQLite ones only).
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "confirmation_codes.h"
 #include "objection_store.h"
@@ -14,14 +21,40 @@
 namespace veto_server {
 namespace {
 
+// Runs one statement on the cluster's maintenance database; false (with a test failure) on
+// an error.
+bool on_cluster(const std::string& sql) {
+  const char* const keys[] = {"dbname", nullptr};
+  const std::string maintenance = std::string(std::getenv("VETO_TEST_POSTGRES")) + "/postgres";
+  const char* const values[] = {maintenance.c_str(), nullptr};
+  PGconn* c = PQconnectdbParams(keys, values, 1);
+  PGresult* r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql.c_str()) : nullptr;
+  const bool done = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+  EXPECT_TRUE(done) << sql << ": " << PQerrorMessage(c);
+  PQclear(r);
+  PQfinish(c);
+  return done;
+}
+
 class temp_db {
  public:
-  temp_db() {
+  explicit temp_db(bool postgres = false) {
+    if (postgres) {
+      static int made = 0;
+      name_ = "veto_unit_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
+      on_cluster("CREATE DATABASE " + name_);
+      path_ = std::string(std::getenv("VETO_TEST_POSTGRES")) + "/" + name_;
+      return;
+    }
     char dir[] = "/tmp/veto-mail-store-XXXXXX";
     dir_ = mkdtemp(dir);
     path_ = dir_ + "/objections.db";
   }
   ~temp_db() {
+    if (!name_.empty()) {
+      on_cluster("DROP DATABASE " + name_ + " WITH (FORCE)");
+      return;
+    }
     for (const char* suffix : {"", "-wal", "-shm"}) ::unlink((path_ + suffix).c_str());
     ::rmdir(dir_.c_str());
   }
@@ -29,6 +62,7 @@ class temp_db {
 
  private:
   std::string dir_;
+  std::string name_;  // of the PostgreSQL database
   std::string path_;
 };
 
@@ -36,6 +70,18 @@ std::unique_ptr<objection_store> open_store(const temp_db& db) {
   veto::expected<std::unique_ptr<objection_store>> store = objection_store::open(db.path());
   EXPECT_TRUE(store) << (store ? "" : store.error());
   return store ? std::move(*store) : nullptr;
+}
+
+// The tests below that both stores pass, run on each.
+class mail_store_on : public ::testing::TestWithParam<std::string> {
+ protected:
+  bool postgres() const { return GetParam() == "postgres"; }
+};
+
+std::vector<std::string> stores() {
+  std::vector<std::string> names{"sqlite"};
+  if (std::getenv("VETO_TEST_POSTGRES")) names.push_back("postgres");
+  return names;
 }
 
 objection sample(const char* key, bool mail) {
@@ -50,10 +96,11 @@ objection sample(const char* key, bool mail) {
   return item;
 }
 
-const char* far_future = "9999-12-31T00:00:00.000Z";
+// Far enough, and still four digits of year after PostgreSQL's lease is added to it.
+const char* far_future = "9000-01-01T00:00:00.000Z";
 
-TEST(mail_store, the_receipt_email_is_queued_with_its_objection) {
-  temp_db db;
+TEST_P(mail_store_on, the_receipt_email_is_queued_with_its_objection) {
+  temp_db db(postgres());
   auto store = open_store(db);
   ASSERT_TRUE(store);
   const store_outcome stored = store->store(sample("k1", true));
@@ -73,11 +120,11 @@ TEST(mail_store, the_receipt_email_is_queued_with_its_objection) {
 
   // A replay of the same key queues nothing more.
   EXPECT_EQ(store->store(sample("k1", true)).status, store_outcome::kind::replayed);
-  EXPECT_EQ(store->due_mail(far_future, 10)->size(), 1u);
+  EXPECT_EQ(store->outbox("", 10)->size(), 1u);
 }
 
-TEST(mail_store, attempts_are_recorded_and_final_states_kept) {
-  temp_db db;
+TEST_P(mail_store_on, attempts_are_recorded_and_final_states_kept) {
+  temp_db db(postgres());
   auto store = open_store(db);
   ASSERT_TRUE(store);
   const std::string a = store->store(sample("a", true)).receipt;
@@ -118,10 +165,16 @@ TEST(mail_store, attempts_are_recorded_and_final_states_kept) {
   EXPECT_EQ((*of_b)->state, mail_sent);
   EXPECT_EQ((*of_b)->sent_at, "2026-01-01T00:00:00.000Z");
   EXPECT_EQ(store->outbox("", 10)->size(), 3u);
+  // The metrics' gauges: one pending (a), one failed (c), none undeliverable.
+  auto totals = store->outbox_totals();
+  ASSERT_TRUE(totals);
+  EXPECT_EQ(totals->pending, 1);
+  EXPECT_EQ(totals->failed, 1);
+  EXPECT_EQ(totals->undeliverable, 0);
 }
 
-TEST(mail_store, the_outbox_survives_a_reopen_and_erasure_stops_a_pending_email) {
-  temp_db db;
+TEST_P(mail_store_on, the_outbox_survives_a_reopen_and_erasure_stops_a_pending_email) {
+  temp_db db(postgres());
   std::string receipt;
   {
     auto store = open_store(db);
@@ -182,8 +235,8 @@ code_attempt attempt_of(const std::string& address, const std::string& hash,
   return code_attempt{address, hash, now, 5};
 }
 
-TEST(mail_store, a_code_is_single_use) {
-  temp_db db;
+TEST_P(mail_store_on, a_code_is_single_use) {
+  temp_db db(postgres());
   auto store = open_store(db);
   ASSERT_TRUE(store);
   EXPECT_EQ(store->use_code(attempt_of("addr", "h1")), code_check_outcome::none);
@@ -194,8 +247,8 @@ TEST(mail_store, a_code_is_single_use) {
   EXPECT_EQ(store->use_code(attempt_of("addr", "h1")), code_check_outcome::none);
 }
 
-TEST(mail_store, a_code_expires) {
-  temp_db db;
+TEST_P(mail_store_on, a_code_expires) {
+  temp_db db(postgres());
   auto store = open_store(db);
   ASSERT_TRUE(store);
   ASSERT_EQ(store->issue_code(issue_for("addr", "h1", "2026-01-01T10:00:00.000Z")),
@@ -206,8 +259,8 @@ TEST(mail_store, a_code_expires) {
             code_check_outcome::accepted);
 }
 
-TEST(mail_store, five_wrong_tries_kill_a_code) {
-  temp_db db;
+TEST_P(mail_store_on, five_wrong_tries_kill_a_code) {
+  temp_db db(postgres());
   auto store = open_store(db);
   ASSERT_TRUE(store);
   ASSERT_EQ(store->issue_code(issue_for("addr", "right", "2026-01-01T10:00:00.000Z")),
@@ -219,8 +272,8 @@ TEST(mail_store, five_wrong_tries_kill_a_code) {
   EXPECT_EQ(store->use_code(attempt_of("addr", "right")), code_check_outcome::exhausted);
 }
 
-TEST(mail_store, a_new_code_replaces_the_old_one_and_issues_are_limited) {
-  temp_db db;
+TEST_P(mail_store_on, a_new_code_replaces_the_old_one_and_issues_are_limited) {
+  temp_db db(postgres());
   auto store = open_store(db);
   ASSERT_TRUE(store);
   ASSERT_EQ(store->issue_code(issue_for("addr", "h1", "2026-01-01T10:00:00.000Z")),
@@ -277,6 +330,67 @@ TEST(mail_store, ConfirmationCodesAreSixRandomDigitsCheckedThroughTheirHashes) {
   EXPECT_EQ(codes->check("anna@example.org", issued.code), code_check_outcome::accepted);
   EXPECT_EQ(codes->check("anna@example.org", issued.code), code_check_outcome::none);
 }
+
+// PostgreSQL only: several instances on one database.
+class mail_store_shared : public mail_store_on {};
+
+TEST_P(mail_store_shared, each_due_email_goes_to_one_instance_until_its_claimer_dies) {
+  temp_db db(true);
+  auto first = open_store(db);
+  auto second = open_store(db);
+  ASSERT_TRUE(first && second);
+  for (const char* key : {"a", "b", "c"}) first->store(sample(key, true));
+  auto taken = first->due_mail(far_future, 2);
+  ASSERT_TRUE(taken);
+  ASSERT_EQ(taken->size(), 2u);
+  // The second instance gets the third only: the first two are leased to the first.
+  auto rest = second->due_mail(far_future, 10);
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_NE((*rest)[0].id, (*taken)[0].id);
+  EXPECT_NE((*rest)[0].id, (*taken)[1].id);
+  EXPECT_EQ(second->due_mail(far_future, 10)->size(), 0u);
+  // A recorded retry is due again at its own time, for whoever asks then.
+  ASSERT_TRUE(first->record_mail_attempts(
+      {{(*taken)[0].id, mail_pending, true, "451 later", "2999-01-01T00:00:00.000Z", ""}}));
+  auto retried = second->due_mail("2999-01-01T00:00:00.000Z", 10);
+  ASSERT_EQ(retried->size(), 1u);
+  EXPECT_EQ((*retried)[0].id, (*taken)[0].id);
+  EXPECT_EQ((*retried)[0].attempts, 1);
+  // The first instance goes (its session ends): what it still held is due at once, long
+  // before its lease would have ended.
+  first.reset();
+  std::vector<outbox_item> orphaned;
+  // The server ends the session as soon as it reads the closed socket: a moment, not a lease.
+  for (int i = 0; i < 50 && orphaned.empty(); ++i) {
+    if (i > 0) ::usleep(100000);
+    auto due = second->due_mail("2026-01-01T00:00:00.000Z", 10);
+    ASSERT_TRUE(due);
+    orphaned = *due;
+  }
+  ASSERT_EQ(orphaned.size(), 1u);
+  EXPECT_EQ(orphaned[0].id, (*taken)[1].id);
+  // The metrics' counts are the rows'.
+  ASSERT_TRUE(second->record_mail_attempts({{orphaned[0].id, mail_failed, true, "550 no", "", ""},
+                                            {(*rest)[0].id, mail_undeliverable, true, "no", "", ""}}));
+  auto totals = second->outbox_totals();
+  ASSERT_TRUE(totals);
+  EXPECT_EQ(totals->pending, 1);
+  EXPECT_EQ(totals->failed, 1);
+  EXPECT_EQ(totals->undeliverable, 1);
+}
+
+std::vector<std::string> postgres_only() {
+  std::vector<std::string> names = stores();
+  names.erase(names.begin());
+  return names;
+}
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(mail_store_shared);
+INSTANTIATE_TEST_SUITE_P(stores, mail_store_shared, ::testing::ValuesIn(postgres_only()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+INSTANTIATE_TEST_SUITE_P(stores, mail_store_on, ::testing::ValuesIn(stores()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace veto_server

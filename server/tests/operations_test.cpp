@@ -48,7 +48,7 @@ TEST(metrics, counts_requests_by_route_and_status_with_a_cumulative_histogram) {
   m.request("/api/objections", 201, std::chrono::milliseconds(30));
   m.request("/", 200, std::chrono::seconds(10));
   m.objection_stored();
-  const std::string text = m.exposition(7);
+  const std::string text = m.exposition(7, objection_store::outbox_counts{3, 1, 2});
   EXPECT_NE(text.find("veto_http_requests_total{route=\"/api/objections\",status=\"201\"} 2\n"),
             std::string::npos);
   EXPECT_NE(text.find("veto_http_request_duration_seconds_bucket{le=\"0.005\"} 1\n"),
@@ -60,6 +60,13 @@ TEST(metrics, counts_requests_by_route_and_status_with_a_cumulative_histogram) {
             std::string::npos);
   EXPECT_NE(text.find("veto_objections_stored_total 1\n"), std::string::npos);
   EXPECT_NE(text.find("veto_database_errors_total 7\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE veto_mail_outbox_emails gauge\n"
+                      "veto_mail_outbox_emails{state=\"pending\"} 3\n"
+                      "veto_mail_outbox_emails{state=\"failed\"} 1\n"
+                      "veto_mail_outbox_emails{state=\"undeliverable\"} 2\n"),
+            std::string::npos);
+  // A database that cannot say: no gauges rather than made-up zeros.
+  EXPECT_EQ(m.exposition(7, std::nullopt).find("veto_mail_outbox"), std::string::npos);
 }
 
 TEST(access_log, one_json_line_without_the_full_address) {

@@ -2,41 +2,20 @@
 // relay, an npm smtp-server sink on loopback started by each test. The server speaks plain
 // SMTP to it (--smtp-tls off, allowed for loopback only) and retries after 0.2 s.
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 
 import {makeTokens, request} from './admin.mjs';
+import {contact, controller, mailArgs, outbox, receiptOf, sigkillUnderLoadThenRestart, startLaterAndNeverSink,
+        submit} from './mail-scenarios.mjs';
 import {freePort, startSink, waitFor} from './smtp-sink.mjs';
-import {root, serverBinary, startFailure, startServer, tempDir, validForm} from './server.mjs';
-
-const controller = 'Ñandú Daten GmbH';  // not ASCII: the From: display name is encoded
-const contact = 'privacy@example.org';
-
-const mailArgs = (port, extra = []) => [
-  '--mail-mode', 'receipt', '--smtp-relay', `smtp://127.0.0.1:${port}`, '--smtp-tls', 'off',
-  '--smtp-from', 'objections@example.org', '--controller-name', controller,
-  '--controller-contact', contact, '--mail-retry', '0.2', '--mail-retry-max', '0.4', ...extra];
+import {metricValue, root, startFailure, startServer, tempDir, validForm} from './server.mjs';
 
 const catalog = (locale) =>
   JSON.parse(readFileSync(path.join(root, 'web/i18n', `${locale}.json`), 'utf8'));
 const allLocales = readdirSync(path.join(root, 'web/i18n'))
     .filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-
-async function submit(server, form, {locale = 'en', key} = {}) {
-  const headers = {'Content-Type': 'application/json'};
-  if (key) headers['Idempotency-Key'] = key;
-  const res = await fetch(`${server.url}api/objections?locale=${locale}`,
-                          {method: 'POST', headers, body: JSON.stringify(form)});
-  const body = await res.json();
-  return {status: res.status, receipt: body.receipt};
-}
-
-function outbox(db) {
-  const out = execFileSync(serverBinary, ['admin', 'outbox', '--db', db], {encoding: 'utf8'});
-  return out.trim() === '' ? [] : out.trim().split('\n').map((line) => JSON.parse(line));
-}
 
 // One calendar month after a YYYY-MM-DD date, clamped to the month's end (server/README.md).
 function oneMonthAfter(date) {
@@ -46,8 +25,6 @@ function oneMonthAfter(date) {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
-
-const receiptOf = (message) => /^<receipt\.([0-9A-Z-]+)@example\.org>$/.exec(message.parsed.messageId)?.[1];
 
 test('every locale: the receipt email parses, has both parts, the receipt, the date and the deadline', async () => {
   const sink = await startSink();
@@ -149,14 +126,7 @@ test('bad mail options stop start-up', async () => {
 });
 
 test('a 4xx is tried again; a 5xx is kept as failed with the relay\'s reply', async () => {
-  let deferred = 0;
-  const sink = await startSink({
-    onRcpt: (address) => {
-      if (address.startsWith('later') && deferred++ < 2) return {code: 451, message: '4.3.0 try again later'};
-      if (address.startsWith('never')) return {code: 550, message: '5.1.1 mailbox unavailable'};
-      return undefined;
-    },
-  });
+  const sink = await startLaterAndNeverSink();
   const tokens = makeTokens({ops: 'reader'});
   const server = await startServer({args: mailArgs(sink.port), adminTokens: tokens.file});
   try {
@@ -182,6 +152,11 @@ test('a 4xx is tried again; a 5xx is kept as failed with the relay\'s reply', as
     assert.match(one.json.objection.receipt_email.last_reply, /^550 5\.1\.1/);
     const page = await request(server.adminUrl, `/objection?receipt=${never}`, {token: tokens.secret.ops});
     assert.match(page.text, /<p id="receipt-email">failed, 1 attempt\(s\): 550 5\.1\.1 mailbox unavailable/);
+    // The outbox's depth and failures in the metrics.
+    const metrics = (await request(server.adminUrl, '/metrics', {token: tokens.secret.ops})).text;
+    assert.match(metrics, /^veto_mail_outbox_emails\{state="pending"\} 0$/m);
+    assert.equal(metricValue(metrics, 'veto_mail_outbox_emails', '{state="failed"}'), 1);
+    assert.match(metrics, /^veto_mail_outbox_emails\{state="undeliverable"\} 0$/m);
   } finally {
     await server.stop();
     await sink.close();
@@ -276,42 +251,7 @@ test('a non-ASCII local part goes with SMTPUTF8, or is undeliverable and never s
 });
 
 test('SIGKILL under load: every acknowledged objection gets its receipt after the restart', async () => {
-  const sink = await startSink({holdMs: 20});  // slower than the API: a backlog builds up
-  const dir = tempDir();
-  const db = path.join(dir, 'objections.db');
-  let server = await startServer({db, args: mailArgs(sink.port)});
-  const acknowledged = new Set();
-  let killed = false;
-  const client = async (n) => {
-    for (let i = 0; !killed; ++i) {
-      try {
-        const {status, receipt} = await submit(server, validForm({email: `load${n}.${i}@example.de`}));
-        if (status === 201) acknowledged.add(receipt);
-      } catch {
-        return;  // the connection died with the server
-      }
-    }
-  };
-  const clients = Array.from({length: 8}, (_, n) => client(n));
-  await waitFor(() => acknowledged.size >= 100, 60000, '100 acknowledgements');
-  killed = true;
-  server.proc.kill('SIGKILL');
-  await server.exited;
-  await Promise.all(clients);
-  const beforeRestart = sink.messages.length;
-  assert.ok(beforeRestart < acknowledged.size, 'the kill left receipts unsent (else the test proves nothing)');
-  server = await startServer({db, args: mailArgs(sink.port)});
-  try {
-    const emailed = () => new Set(sink.messages.map(receiptOf));
-    await waitFor(() => [...acknowledged].every((r) => emailed().has(r)), 60000, 'every acknowledged receipt');
-    // A repeat (sent, then killed before it was marked) has the same Message-ID and body.
-    for (const message of sink.messages) {
-      assert.ok(message.parsed.text.includes(receiptOf(message)));
-    }
-  } finally {
-    await server.stop();
-    await sink.close();
-  }
+  await sigkillUnderLoadThenRestart(path.join(tempDir(), 'objections.db'));
 });
 
 test('SIGTERM while the relay holds an email: the server stops at once, the email stays pending', async () => {

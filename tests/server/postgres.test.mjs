@@ -35,7 +35,7 @@ describe('several instances on one PostgreSQL database', () => {
   after(async () => { await Promise.all(servers.map((s) => s.stop())); });
 
   test('two instances starting together migrate the schema once', () => {
-    assert.deepEqual(cluster.sql(db, 'SELECT version FROM schema_migrations ORDER BY version'), [['1']]);
+    assert.deepEqual(cluster.sql(db, 'SELECT version FROM schema_migrations ORDER BY version'), [['1'], ['2']]);
   });
 
   test('one Idempotency-Key sent to two instances at once: one row, one receipt', async () => {
@@ -96,9 +96,26 @@ describe('schema versions', () => {
     cluster.sql(db, 'INSERT INTO schema_migrations (version) VALUES (99)');
     const refused = await startFailure(['--listen', '127.0.0.1:0', '--dist', distDir, '--db', cluster.url(db)]);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /has schema version 99, newer than this veto-server knows \(1\)/);
+    assert.match(refused.stderr, /has schema version 99, newer than this veto-server knows \(2\)/);
     assert.doesNotMatch(refused.stderr, /postgresql:\/\//);
-    assert.equal(cluster.sql(db, 'SELECT count(*) FROM schema_migrations')[0][0], '2');
+    assert.equal(cluster.sql(db, 'SELECT count(*) FROM schema_migrations')[0][0], '3');
+  });
+
+  test('a version 1 database is migrated to 2 (the outbox and the codes), its objections kept', async () => {
+    const db = cluster.createDatabase();
+    let server = await startServer({db: cluster.url(db)});
+    const res = await fetch(`${server.url}api/objections`, {method: 'POST',
+      headers: {'Content-Type': 'application/json'}, body: JSON.stringify(validForm())});
+    assert.equal(res.status, 201);
+    const {receipt} = await res.json();
+    await server.stop();
+    // Back to what a version 1 server left.
+    cluster.sql(db, 'DROP TABLE outbox, codes; DELETE FROM schema_migrations WHERE version = 2');
+    server = await startServer({db: cluster.url(db)});
+    await server.stop();
+    assert.deepEqual(cluster.sql(db, 'SELECT version FROM schema_migrations ORDER BY version'), [['1'], ['2']]);
+    assert.deepEqual(cluster.sql(db, 'SELECT receipt FROM objections'), [[receipt]]);
+    assert.deepEqual(cluster.sql(db, 'SELECT count(*) FROM outbox UNION ALL SELECT count(*) FROM codes'), [['0'], ['0']]);
   });
 
   test('the connection string comes from --db-file or VETO_DB, and no message repeats it', async () => {
