@@ -1,8 +1,6 @@
 #include "store_sql.h"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 #include <optional>
 
 #include "deadline.h"
@@ -14,19 +12,7 @@ const char* const summary_columns =
     " coalesce(closed_at, ''), coalesce(erased_at, ''), id,"
     " CASE WHEN status = 'received' AND erased_at IS NULL THEN 0 ELSE 1 END";
 
-std::string utc_now() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(millis));
-  return text;
-}
+std::string utc_now() { return utc_timestamp(std::chrono::system_clock::now()); }
 
 std::string deadline_of(const std::string& received_at, int extension_months) {
   const std::optional<civil_date> received = parse_date(received_at.substr(0, 10));
