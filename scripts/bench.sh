@@ -65,6 +65,7 @@ VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dis
   echo "## veto-server's mail (\`node bench/mail.mjs 1500\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-mail.md"
+  echo
   echo "## Instances behind nginx, on PostgreSQL and SQLite (\`bench/scale.sh\`, run by scripts/bench.sh)"
   echo
   sed '1{/^#/d}' "$root/bench/RESULTS-scale.md"
