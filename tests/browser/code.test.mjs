@@ -1,11 +1,13 @@
 // Mode code in Chromium (issue 23): the code step with JavaScript (web/index.html's
 // #code-step over the API) and without it (web/code.html), by keyboard, with axe. The code
-// is read from the email the SMTP sink on loopback received.
+// is read from the email the SMTP sink on loopback received. Chromium-only, through
+// Playwright like admin.test.mjs: it needs per-context CSP bypass for axe, a context with
+// scripts off, and navigation responses' statuses.
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import {axeViolations, launchBrowser, openPage, startServer, validatorReady, webDir} from './harness.mjs';
+import {axeViolations, launchBrowser, startServer, webDir} from './harness.mjs';
 import {startSink, waitFor} from '../server/smtp-sink.mjs';
 
 const env = {};
@@ -21,6 +23,17 @@ after(async () => {
   await env.server?.stop();
   await env.sink?.close();
 });
+
+// The page in a Playwright context, once its validator is in, with its script errors
+// collected (harness.mjs's openPage takes an engines.mjs browser instead).
+async function openPage(context, url, locale) {
+  const page = await context.newPage();
+  page.pageErrors = [];
+  page.on('pageerror', (error) => page.pageErrors.push(String(error)));
+  await page.goto(`${url}?lang=${locale}`);
+  await page.waitForFunction(() => performance.getEntriesByName('veto:ready').length > 0);
+  return page;
+}
 
 const catalog = (locale) => JSON.parse(readFileSync(path.join(webDir, 'i18n', `${locale}.json`), 'utf8'));
 const codeMails = (to) => env.sink.messages.filter((m) => m.envelope.to[0] === to && /^<code\./.test(m.parsed.messageId));
