@@ -9,6 +9,9 @@ packages=(
   # native build and tests
   cmake ninja-build pkg-config g++ libicu-dev icu-devtools libphonenumber-dev
   libprotobuf-dev nlohmann-json3-dev libgtest-dev
+  # a compiler cache (~/.cache/ccache) so that a fresh clone's native and sanitizer builds
+  # reuse what an earlier clone compiled: scripts/build-native.sh uses it when present
+  ccache
   # WebAssembly build (Debian's Emscripten 3.1.6) and the tools its dependency build uses
   emscripten protobuf-compiler dpkg-dev autoconf automake make python3
   # size figures and sanitizer/fuzzing runtimes
