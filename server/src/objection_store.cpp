@@ -611,52 +611,21 @@ change_outcome sqlite_store::change(const std::string& receipt, long long versio
   return outcome;
 }
 
-change_outcome sqlite_store::change_status(const std::string& receipt, long long version,
-                                              const std::string& new_status,
-                                              const std::string& reason,
-                                              const std::string& actor) {
-  if (new_status != status_answered && new_status != status_rejected) {
-    return {change_outcome::kind::not_allowed, {}};
-  }
-  return change(receipt, version, actor, new_status, reason, 0);
-}
-
-change_outcome sqlite_store::extend(const std::string& receipt, long long version, int months,
-                                       const std::string& reason, const std::string& actor) {
-  return change(receipt, version, actor, "extended", reason, months);
-}
-
-change_outcome sqlite_store::erase(const std::string& receipt, long long version,
-                                      const std::string& actor) {
-  return change(receipt, version, actor, "erased", "on request", 0);
-}
-
-veto::expected<std::vector<std::string>> sqlite_store::erase_closed_before(
-    const std::string& closed_before, const std::string& actor) {
+veto::expected<std::vector<std::string>> sqlite_store::receipts_closed_before(
+    const std::string& closed_before) {
   std::vector<std::string> due;
-  {
-    std::lock_guard<std::mutex> lock(admin_mutex_);
-    statement query(admin_db_,
-                    "SELECT receipt FROM objections WHERE closed_at IS NOT NULL"
-                    " AND closed_at < ?1 AND erased_at IS NULL ORDER BY id");
-    if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
-    query.bind(1, closed_before);
-    int rc;
-    while ((rc = sqlite3_step(query.get())) == SQLITE_ROW) due.push_back(query.text(0));
-    if (rc != SQLITE_DONE) {
-      return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
-    }
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  statement query(admin_db_,
+                  "SELECT receipt FROM objections WHERE closed_at IS NOT NULL"
+                  " AND closed_at < ?1 AND erased_at IS NULL ORDER BY id");
+  if (!query) return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
+  query.bind(1, closed_before);
+  int rc;
+  while ((rc = sqlite3_step(query.get())) == SQLITE_ROW) due.push_back(query.text(0));
+  if (rc != SQLITE_DONE) {
+    return veto::unexpected(std::string("database: ") + sqlite3_errmsg(admin_db_));
   }
-  std::vector<std::string> erased;
-  for (const std::string& receipt : due) {
-    const change_outcome outcome =
-        change(receipt, 0, actor, "erased", "retention: closed before " + closed_before, 0);
-    if (outcome.status == change_outcome::kind::failed) {
-      return veto::unexpected("database: erasing " + receipt + " failed");
-    }
-    if (outcome.status == change_outcome::kind::changed) erased.push_back(receipt);
-  }
-  return erased;
+  return due;
 }
 
 bool sqlite_store::audit(const std::string& actor, const std::string& action,

@@ -49,14 +49,6 @@ class sqlite_store final : public objection_store {
                                                         const std::string& actor) override;
   veto::expected<export_page> export_rows(const objection_filter& filter,
                                           const std::string& today) override;
-  change_outcome change_status(const std::string& receipt, long long version,
-                               const std::string& new_status, const std::string& reason,
-                               const std::string& actor) override;
-  change_outcome extend(const std::string& receipt, long long version, int months,
-                        const std::string& reason, const std::string& actor) override;
-  change_outcome erase(const std::string& receipt, long long version, const std::string& actor) override;
-  veto::expected<std::vector<std::string>> erase_closed_before(const std::string& closed_before,
-                                                               const std::string& actor) override;
   bool audit(const std::string& actor, const std::string& action, const std::string& receipt,
              const std::string& detail) override;
   veto::expected<std::vector<audit_entry>> audit_log(long long after_id, std::size_t limit) override;
@@ -106,7 +98,9 @@ class sqlite_store final : public objection_store {
   store_outcome insert_one(const objection& item);
 
   change_outcome change(const std::string& receipt, long long version, const std::string& actor,
-                        const std::string& action, const std::string& reason, int months);
+                        const std::string& action, const std::string& reason, int months) override;
+  veto::expected<std::vector<std::string>> receipts_closed_before(
+      const std::string& closed_before) override;
 
   sqlite3* writer_db_ = nullptr;
   sqlite3* reader_db_ = nullptr;

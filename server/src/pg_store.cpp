@@ -623,47 +623,17 @@ change_outcome pg_store::change(const std::string& receipt, long long version,
   return outcome;
 }
 
-change_outcome pg_store::change_status(const std::string& receipt, long long version,
-                                       const std::string& new_status, const std::string& reason,
-                                       const std::string& actor) {
-  if (new_status != status_answered && new_status != status_rejected) {
-    return {change_outcome::kind::not_allowed, {}};
-  }
-  return change(receipt, version, actor, new_status, reason, 0);
-}
-
-change_outcome pg_store::extend(const std::string& receipt, long long version, int months,
-                                const std::string& reason, const std::string& actor) {
-  return change(receipt, version, actor, "extended", reason, months);
-}
-
-change_outcome pg_store::erase(const std::string& receipt, long long version,
-                               const std::string& actor) {
-  return change(receipt, version, actor, "erased", "on request", 0);
-}
-
-veto::expected<std::vector<std::string>> pg_store::erase_closed_before(
-    const std::string& closed_before, const std::string& actor) {
+veto::expected<std::vector<std::string>> pg_store::receipts_closed_before(
+    const std::string& closed_before) {
   std::vector<std::string> due;
-  {
-    std::lock_guard<std::mutex> lock(admin_mutex_);
-    const result r = admin_db_->run(
-        "SELECT receipt FROM objections WHERE closed_at IS NOT NULL AND closed_at < $1"
-        " AND erased_at IS NULL ORDER BY id",
-        {closed_before});
-    if (!ok(r)) return veto::unexpected(database_error(*admin_db_));
-    for (int i = 0; i < PQntuples(r.get()); ++i) due.push_back(text(r, i, 0));
-  }
-  std::vector<std::string> erased;
-  for (const std::string& receipt : due) {
-    const change_outcome outcome =
-        change(receipt, 0, actor, "erased", "retention: closed before " + closed_before, 0);
-    if (outcome.status == change_outcome::kind::failed) {
-      return veto::unexpected("database: erasing " + receipt + " failed");
-    }
-    if (outcome.status == change_outcome::kind::changed) erased.push_back(receipt);
-  }
-  return erased;
+  std::lock_guard<std::mutex> lock(admin_mutex_);
+  const result r = admin_db_->run(
+      "SELECT receipt FROM objections WHERE closed_at IS NOT NULL AND closed_at < $1"
+      " AND erased_at IS NULL ORDER BY id",
+      {closed_before});
+  if (!ok(r)) return veto::unexpected(database_error(*admin_db_));
+  for (int i = 0; i < PQntuples(r.get()); ++i) due.push_back(text(r, i, 0));
+  return due;
 }
 
 bool pg_store::audit(const std::string& actor, const std::string& action,

@@ -47,15 +47,6 @@ class pg_store final : public objection_store {
                                                         const std::string& actor) override;
   veto::expected<export_page> export_rows(const objection_filter& filter,
                                           const std::string& today) override;
-  change_outcome change_status(const std::string& receipt, long long version,
-                               const std::string& new_status, const std::string& reason,
-                               const std::string& actor) override;
-  change_outcome extend(const std::string& receipt, long long version, int months,
-                        const std::string& reason, const std::string& actor) override;
-  change_outcome erase(const std::string& receipt, long long version,
-                       const std::string& actor) override;
-  veto::expected<std::vector<std::string>> erase_closed_before(const std::string& closed_before,
-                                                               const std::string& actor) override;
   bool audit(const std::string& actor, const std::string& action, const std::string& receipt,
              const std::string& detail) override;
   veto::expected<std::vector<audit_entry>> audit_log(long long after_id,
@@ -95,7 +86,9 @@ class pg_store final : public objection_store {
   std::vector<store_outcome> write_batch(const std::vector<job>& batch);
 
   change_outcome change(const std::string& receipt, long long version, const std::string& actor,
-                        const std::string& action, const std::string& reason, int months);
+                        const std::string& action, const std::string& reason, int months) override;
+  veto::expected<std::vector<std::string>> receipts_closed_before(
+      const std::string& closed_before) override;
   template <class Take>
   veto::expected<std::string> run_page(const objection_filter& f, const std::string& today,
                                        const std::string& columns, Take take);

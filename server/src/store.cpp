@@ -41,6 +41,42 @@ veto::expected<std::string> database_name(const std::string& db_file, const std:
   return fallback;
 }
 
+change_outcome objection_store::change_status(const std::string& receipt, long long version,
+                                              const std::string& new_status,
+                                              const std::string& reason,
+                                              const std::string& actor) {
+  if (new_status != status_answered && new_status != status_rejected) {
+    return {change_outcome::kind::not_allowed, {}};
+  }
+  return change(receipt, version, actor, new_status, reason, 0);
+}
+
+change_outcome objection_store::extend(const std::string& receipt, long long version, int months,
+                                       const std::string& reason, const std::string& actor) {
+  return change(receipt, version, actor, "extended", reason, months);
+}
+
+change_outcome objection_store::erase(const std::string& receipt, long long version,
+                                      const std::string& actor) {
+  return change(receipt, version, actor, "erased", "on request", 0);
+}
+
+veto::expected<std::vector<std::string>> objection_store::erase_closed_before(
+    const std::string& closed_before, const std::string& actor) {
+  veto::expected<std::vector<std::string>> due = receipts_closed_before(closed_before);
+  if (!due) return due;
+  std::vector<std::string> erased;
+  for (const std::string& receipt : *due) {
+    const change_outcome outcome =
+        change(receipt, 0, actor, "erased", "retention: closed before " + closed_before, 0);
+    if (outcome.status == change_outcome::kind::failed) {
+      return veto::unexpected("database: erasing " + receipt + " failed");
+    }
+    if (outcome.status == change_outcome::kind::changed) erased.push_back(receipt);
+  }
+  return erased;
+}
+
 veto::expected<std::unique_ptr<objection_store>> objection_store::open(const std::string& db) {
   if (is_postgres_connection_string(db)) {
     veto::expected<std::unique_ptr<pg_store>> opened = pg_store::open(db);

@@ -256,24 +256,23 @@ class objection_store {
                                                   const std::string& today) = 0;
 
   // received -> answered or rejected, with a reason, if `version` is current.
-  virtual change_outcome change_status(const std::string& receipt, long long version,
-                                       const std::string& new_status, const std::string& reason,
-                                       const std::string& actor) = 0;
+  change_outcome change_status(const std::string& receipt, long long version,
+                               const std::string& new_status, const std::string& reason,
+                               const std::string& actor);
 
   // Sets the extension to `months` (1 or 2, more than now) with a reason, if open and
   // `version` is current; the deadline moves to received date + 1 + months.
-  virtual change_outcome extend(const std::string& receipt, long long version, int months,
-                                const std::string& reason, const std::string& actor) = 0;
+  change_outcome extend(const std::string& receipt, long long version, int months,
+                        const std::string& reason, const std::string& actor);
 
   // Erases the personal data of one objection (fields, country, idempotency key, request
   // hash, reasons), keeping a tombstone: receipt, dates, status. `version` 0: any.
-  virtual change_outcome erase(const std::string& receipt, long long version,
-                               const std::string& actor) = 0;
+  change_outcome erase(const std::string& receipt, long long version, const std::string& actor);
 
   // Erases every objection closed before `closed_before` (an ISO 8601 UTC timestamp) and
   // not erased yet; the receipts erased.
-  virtual veto::expected<std::vector<std::string>> erase_closed_before(
-      const std::string& closed_before, const std::string& actor) = 0;
+  veto::expected<std::vector<std::string>> erase_closed_before(const std::string& closed_before,
+                                                               const std::string& actor);
 
   // Appends an audit entry (e.g. an export: who, which filter, how many rows).
   virtual bool audit(const std::string& actor, const std::string& action,
@@ -336,6 +335,16 @@ class objection_store {
 
  protected:
   objection_store() = default;
+
+  // What the four changes above are made of, in each database: one change of one
+  // objection in one transaction (`action` "answered", "rejected", "extended" or "erased",
+  // with its history and audit entries), if `version` is current (0: any) ...
+  virtual change_outcome change(const std::string& receipt, long long version,
+                                const std::string& actor, const std::string& action,
+                                const std::string& reason, int months) = 0;
+  // ... and the receipts of objections closed before a time and not erased yet.
+  virtual veto::expected<std::vector<std::string>> receipts_closed_before(
+      const std::string& closed_before) = 0;
   void count_database_error() noexcept { database_errors_.fetch_add(1); }
 
  private:
