@@ -162,15 +162,28 @@ async function launchFirefox({javaScript}) {
         url: async () => page.url(),
         // Where the element is comes from evaluate, the click from the mouse: puppeteer's own
         // page.click() calls into the page's realm, which never answers with scripts off.
+        // The point must hit the element itself and hold still over two looks (a layout
+        // still settling under load would otherwise take the click somewhere else).
         async click(selector) {
-          const point = await wrapped.evaluate((selector) => {
+          const locate = () => wrapped.evaluate((selector) => {
             const element = document.querySelector(selector);
             if (!element) return null;
             element.scrollIntoView({block: 'center', inline: 'center'});
             const box = element.getBoundingClientRect();
-            return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+            const x = Math.round(box.left + box.width / 2), y = Math.round(box.top + box.height / 2);
+            const hit = document.elementFromPoint(x, y);
+            return {x, y, hits: Boolean(hit && (hit === element || element.contains(hit)))};
           }, selector);
-          if (!point) throw new Error(`firefox: no element matches ${selector}`);
+          const deadline = Date.now() + WAIT_MS;
+          let point = await locate();
+          for (;;) {
+            if (!point) throw new Error(`firefox: no element matches ${selector}`);
+            await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+            const again = await locate();
+            if (again && point.hits && again.hits && again.x === point.x && again.y === point.y) break;
+            if (Date.now() > deadline) throw new Error(`firefox: ${selector} is covered or still moving`);
+            point = again;
+          }
           await page.mouse.click(point.x, point.y);
         },
         type: (text) => page.keyboard.type(text),
