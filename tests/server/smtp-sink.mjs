@@ -12,16 +12,27 @@ import {SMTPServer} from 'smtp-server';
 //   smtputf8      offer SMTPUTF8 in the EHLO answer (default true)
 //   onRcpt(addr)  undefined to accept, or {code, message} to refuse
 //   holdMs        wait this long before answering the message's final 250
-export async function startSink({port = 0, smtputf8 = true, onRcpt, holdMs = 0} = {}) {
-  const sink = {messages: [], rcpts: [], commands: [], held: 0};
+//   tls           {key, cert} (PEM): offer STARTTLS with them, or with `implicitTls` speak
+//                 TLS from the first byte (smtps://)
+//   auth          {user, password}: offer AUTH (after TLS only) and require it for MAIL
+export async function startSink({port = 0, smtputf8 = true, onRcpt, holdMs = 0, tls, implicitTls = false, auth} = {}) {
+  const sink = {messages: [], rcpts: [], commands: [], held: 0, logins: []};
   const ignore = () => {};
   // The commands as they came over the wire (the parsed addresses are decoded: A-labels
   // become U-labels), through the logger interface smtp-server reports them to.
   const logger = {trace: ignore, info: ignore, warn: ignore, error: ignore, fatal: ignore,
     debug: (meta, ...rest) => { if (meta?.tnx === 'command') sink.commands.push(String(rest.at(-1))); }};
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: !auth,
+    disabledCommands: [...(tls && !implicitTls ? [] : ['STARTTLS']), ...(auth ? [] : ['AUTH'])],
+    ...(tls ? {key: tls.key, cert: tls.cert, secure: implicitTls} : {}),
+    authMethods: ['PLAIN', 'LOGIN'],
+    onAuth(login, session, callback) {
+      const ok = login.username === auth.user && login.password === auth.password;
+      sink.logins.push({user: login.username, ok, secure: session.secure === true});
+      if (!ok) return callback(new Error('5.7.8 authentication failed'));
+      callback(null, {user: login.username});
+    },
     disableReverseLookup: true,  // a DNS query per connection: nothing leaves loopback
     hideSMTPUTF8: !smtputf8,
     logger,
@@ -45,6 +56,8 @@ export async function startSink({port = 0, smtputf8 = true, onRcpt, holdMs = 0} 
           from: session.envelope.mailFrom.address,
           to: session.envelope.rcptTo.map((r) => r.address),
           smtputf8: session.envelope.smtpUtf8 === true,
+          secure: session.secure === true,
+          user: session.user ?? null,
         };
         if (holdMs) {
           sink.held += 1;
@@ -59,6 +72,10 @@ export async function startSink({port = 0, smtputf8 = true, onRcpt, holdMs = 0} 
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
+  // A client that gives up during the TLS handshake (an untrusted certificate) is an error
+  // of that connection, not of the sink.
+  sink.errors = [];
+  server.on('error', (error) => sink.errors.push(error.message));
   sink.port = server.server.address().port;
   sink.close = () => new Promise((resolve) => server.close(resolve));
   return sink;
