@@ -47,6 +47,19 @@ describe('shutdown', () => {
     await server.stop();
   });
 
+  test('GET /readyz in flight across a SIGTERM answers 503 draining (a balancer stops sending)', async () => {
+    const server = await startServer();
+    const answer = rawRequest(server.port, ['GET /readyz HTTP/1.1\r\nHost: x\r\n', '\r\n'],
+                              {gapMs: 600, timeoutMs: 8000});
+    await new Promise((r) => setTimeout(r, 200));
+    server.proc.kill('SIGTERM');
+    const {text} = await answer;
+    assert.match(text, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.match(text, /\r\n\r\ndraining\n$/);
+    assert.deepEqual(await server.exited, {code: 0, signal: null});
+    await server.stop();
+  });
+
   test('SIGINT stops an idle server with status 0, closing kept-alive connections', async () => {
     const server = await startServer();
     const idle = rawRequest(server.port, 'GET /api/ruleset HTTP/1.1\r\nHost: x\r\n\r\n', {timeoutMs: 5000});
