@@ -486,7 +486,10 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
   const std::optional<std::string> body = read_body(req, res, reader, "application/json");
   if (!body) return;
   veto::result result = state.validator.validate_json(*body, api_locale(req));
-  if (state.deliverability) state.deliverability->apply(result);
+  // A retry of a stored objection (its answer was lost) gets its receipt again, whatever
+  // DNS says of the domain now, and needs no new code.
+  const bool repeat = result.valid && (state.deliverability || state.codes) && stored_before(state, key, *body);
+  if (state.deliverability && !repeat) state.deliverability->apply(result);
   // {"receipt":"…","result":{…}} once stored; {"result":{…}} when invalid.
   const auto answer = [&result](const std::string* receipt) {
     std::string json;
@@ -498,7 +501,7 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
     return json;
   };
   if (!result.valid) return send(res, 422, "application/json", answer(nullptr));
-  if (state.codes && !stored_before(state, key, *body)) {
+  if (state.codes && !repeat) {
     // Mode code: the objection is accepted only with the address's live code.
     if (req.get_header_value_count("Confirmation-Code") != 1 ||
         req.get_header_value("Confirmation-Code").empty()) {
@@ -555,7 +558,17 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
   const std::string locale =
       state.page.page_locale(submission.locale, req.get_header_value("Accept-Language"));
   veto::result result = state.validator.validate(submission.members, locale);
-  if (state.deliverability) state.deliverability->apply(result);
+  std::optional<std::string> key;
+  if (result.valid && submission.idempotency_key && !submission.idempotency_key->empty()) {
+    if (!is_valid_idempotency_key(*submission.idempotency_key)) {
+      return send_error(req, res, 400, "The form was damaged on the way. Please reload the page.");
+    }
+    key = submission.idempotency_key;
+  }
+  // A repeat of a stored objection (sent again after a lost answer) gets its receipt again,
+  // whatever DNS says of the domain now, and needs no new code.
+  const bool repeat = result.valid && (state.deliverability || state.codes) && stored_before(state, key, *body);
+  if (state.deliverability && !repeat) state.deliverability->apply(result);
   if (!result.valid) {
     const std::optional<std::string> fresh_key = random_hex(16);
     if (!fresh_key)
@@ -564,14 +577,7 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
     return send(res, 422, "text/html; charset=utf-8",
                 state.page.index_with(locale, form_with(submission.members, &result), *fresh_key));
   }
-  std::optional<std::string> key;
-  if (submission.idempotency_key && !submission.idempotency_key->empty()) {
-    if (!is_valid_idempotency_key(*submission.idempotency_key)) {
-      return send_error(req, res, 400, "The form was damaged on the way. Please reload the page.");
-    }
-    key = submission.idempotency_key;
-  }
-  if (state.codes && !stored_before(state, key, *body)) {
+  if (state.codes && !repeat) {
     const std::string address = address_of(state, result);
     page_state step = form_with(submission.members, &result);
     step.code_address = &address;

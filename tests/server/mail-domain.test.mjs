@@ -8,7 +8,7 @@ import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 
 import {startDns} from './dns.mjs';
-import {root, startFailure, startServer, validForm} from './server.mjs';
+import {root, startFailure, startServer, tempDir, validForm} from './server.mjs';
 
 const message = (locale, domain) =>
   JSON.parse(readFileSync(path.join(root, 'src/data/messages', `${locale}.json`), 'utf8'))[
@@ -57,6 +57,32 @@ describe('mail-domain check', () => {
     }
     // The Unicode domain went to DNS as its A-labels.
     assert.equal(dns.queries('MX', 'xn--mller-kva.example'), before + 1);
+  });
+
+  test('a retry of an objection stored before gets its receipt again, whatever DNS says now', async () => {
+    // Stored while the check was off (or the domain still took mail); the answer was lost.
+    const form = validForm({email: 'carla@nullmx.example'});
+    const body = JSON.stringify(form);
+    const post = (target, key) => fetch(`${target.url}api/objections`, {
+      method: 'POST', headers: {'content-type': 'application/json', 'idempotency-key': key}, body});
+    const earlier = await startServer({db: path.join(tempDir(), 'objections.db')});
+    const first = await post(earlier, 'retry-after-dns-changed');
+    assert.equal(first.status, 201);
+    const {receipt} = await first.json();
+    await earlier.stop();
+    const now = await startServer({db: earlier.db, args: ['--mail-domain-check', 'on',
+                                                          '--mail-domain-resolver', dns.address]});
+    try {
+      const again = await post(now, 'retry-after-dns-changed');
+      assert.equal(again.status, 200);
+      assert.equal((await again.json()).receipt, receipt);
+      // A new objection to that domain is refused as before.
+      const fresh = await post(now, 'a-new-key');
+      assert.equal(fresh.status, 422);
+      assert.equal((await fresh.json()).result.fields.email.errors[0].code, 'email.domain_no_mail');
+    } finally {
+      await now.stop();
+    }
   });
 
   test('a DNS timeout never refuses, and takes at most the timeout', async () => {
