@@ -7,7 +7,7 @@ set_target_properties(veto-wasm PROPERTIES
 # The C API (include/veto/veto_c.h) functions web/veto-api.js calls, and bindings.cpp's buffer.
 set(VETO_WASM_EXPORTS
   _veto_create_default _veto_create _veto_create_with_messages _veto_destroy _veto_ruleset_json _veto_validate_json
-  _veto_validate_members _veto_validate_field _veto_countries _veto_warm_up _veto_free
+  _veto_validate_members _veto_validate_field _veto_countries _veto_format_integer _veto_warm_up _veto_free
   _veto_wasm_scratch)
 list(JOIN VETO_WASM_EXPORTS "," VETO_WASM_EXPORT_LIST)
 # The version web/veto-api.js exports, from project() in CMakeLists.txt.

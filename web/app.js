@@ -34,11 +34,10 @@ const t = (key, params = {}) =>
 const summaryItem = (name, message) =>
     t('summary.item', {label: strings[`${name}.summary_label`] ?? t(`${name}.label`), message});
 
-// Counts the page writes itself, grouped as the catalog's locale writes numbers (the pt
-// catalog is European Portuguese; src/core/plural.h). The browser's CLDR may be newer than
-// the module's 42: Chromium 156 writes 5000 in hu, it and sl where the messages write
-// "5 000" / "5.000" (README, decisions).
-const formatNumber = (n) => new Intl.NumberFormat(locale === 'pt' ? 'pt-PT' : locale).format(n);
+// Counts the page writes itself, written as the validator writes numbers in its messages
+// (CLDR 42; pt is European Portuguese), not with the browser's Intl.NumberFormat, whose
+// newer CLDR writes 5000 in hu, it and sl where the messages write "5 000" / "5.000".
+const formatNumber = (n) => validator.formatInteger(n, locale);
 
 function formValues() {
   return Object.fromEntries(FIELDS.map((name) => [name, control(name).value]));

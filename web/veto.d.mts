@@ -118,6 +118,11 @@ export interface Validator {
   validateField(name: string, value: unknown, form?: Form): FieldResult;
   /** Every assigned country, named in `locale` (default: the validator's), in that locale's order. */
   countries(locale?: string): Country[];
+  /**
+   * `n` (a safe integer; RangeError otherwise) written as the messages of `locale` (default:
+   * the validator's) write numbers: "5.000" in de, "5000" in es. For a page's own numbers.
+   */
+  formatInteger(n: number, locale?: string): string;
   /** Pays the phone check's one-time set-up now (call it in idle time); optional. */
   warmUp(): void;
   /** The module's linear memory in bytes (it only grows; steady across calls = no leak). */

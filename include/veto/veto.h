@@ -190,6 +190,10 @@ class VETO_API validator {
   // The locale whose messages a result for `locale` carries (docs/contract.md §7.3: the exact tag,
   // then its language, then "en"), e.g. "de" for "de-AT": what a page is rendered in.
   std::string message_locale(std::string_view locale) const;
+  // `n` written as the messages for `locale` (negotiated as for a result) write numbers:
+  // "5.000" in de and it, "5 000" (U+00A0) in hu, "5000" in es and pl (CLDR 42). For a
+  // page's own numbers beside the messages, such as a character counter.
+  std::string format_integer(std::int64_t n, std::string_view locale) const;
 
   // An issue found outside the ruleset's rules (veto-server's mail-domain check reports
   // `email.domain_no_mail`), its message in `locale` (negotiated as for a result), so that

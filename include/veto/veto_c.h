@@ -37,6 +37,7 @@
 #define VETO_VETO_C_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "veto/version.h" /* VETO_VERSION_STRING and its numbers */
 
@@ -175,6 +176,12 @@ VETO_C_API veto_status veto_countries(const veto_validator* validator, const cha
 /* The locale whose messages a result for `locale` carries, e.g. "de" for "de-AT". */
 VETO_C_API veto_status veto_message_locale(const veto_validator* validator, const char* locale,
                                            size_t locale_length, veto_string* message_locale);
+
+/* `n` written as the messages for `locale` (negotiated) write numbers, e.g. "5.000" in de,
+ * "5000" in es: for a page's own numbers beside the messages, such as a counter. */
+VETO_C_API veto_status veto_format_integer(const veto_validator* validator, int64_t n,
+                                           const char* locale, size_t locale_length,
+                                           veto_string* text);
 
 /* The ruleset as loaded, with every default filled in, as compact JSON. */
 VETO_C_API veto_status veto_ruleset_json(const veto_validator* validator, veto_string* ruleset);

@@ -60,6 +60,16 @@ def test_countries_and_message_locale(validator: veto.Validator) -> None:
     veto.warm_up()
 
 
+def test_format_integer(validator: veto.Validator) -> None:
+    assert validator.format_integer(5000, "de-AT") == "5.000"
+    assert validator.format_integer(5000, "hu") == "5\u00a0000"
+    assert validator.format_integer(5000, "es") == "5000"
+    assert validator.format_integer(-(2**63), "en") == "-9,223,372,036,854,775,808"
+    for bad in (1.5, "5", True, 2**63):
+        with pytest.raises(ValueError):
+            validator.format_integer(bad)  # type: ignore[arg-type]
+
+
 def test_a_ruleset_as_text_bytes_or_dict(validator: veto.Validator) -> None:
     rules = validator.ruleset
     rules["fields"] = [f for f in rules["fields"] if f["name"] == "email"]

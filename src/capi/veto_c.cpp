@@ -232,6 +232,14 @@ veto_status veto_message_locale(const veto_validator* validator, const char* loc
                      });
 }
 
+veto_status veto_format_integer(const veto_validator* validator, std::int64_t n, const char* locale,
+                                std::size_t locale_length, veto_string* text) {
+  return from_locale(validator, locale, locale_length, text,
+                     [n](const veto::validator& cpp, std::string_view tag) {
+                       return cpp.format_integer(n, tag);
+                     });
+}
+
 veto_status veto_ruleset_json(const veto_validator* validator, veto_string* ruleset) {
   return guarded(ruleset, [&] {
     if (validator == nullptr || ruleset == nullptr) return VETO_ERROR_ARGUMENT;

@@ -294,6 +294,10 @@ std::string validator::message_locale(std::string_view locale) const {
   return std::string(state_->messages.negotiate(locale));
 }
 
+std::string validator::format_integer(std::int64_t n, std::string_view locale) const {
+  return veto::format_integer(state_->messages.negotiate(locale), n);
+}
+
 const std::string& validator::ruleset_json() const noexcept {
   return state_->rules_json;
 }

@@ -97,6 +97,23 @@ inEachEngine({}, (env) => {
       assert.equal(await text(page, '#justification-counter'), `${graphemes} of 5,000 characters`);
     });
 
+    test('the counter writes numbers as the messages beside it do (hu: 5 000, not the browser\'s 5000)', async () => {
+      const hu = await openPage(env.browser, env.server.url, 'hu');
+      const typed = 'ab '.repeat(2000);
+      await fill(hu, '#justification', typed);
+      await press(hu, '#justification', 'Tab');
+      const reference = await referenceValidator('hu');
+      const {info, errors} = reference.validateField('justification', typed);
+      const catalog = (await import('../../web/i18n/hu.json', {with: {type: 'json'}})).default;
+      const max = reference.formatInteger(5000);
+      assert.equal(max, '5\u00a0000');
+      assert.equal(await text(hu, '#justification-counter'), catalog['justification.counter']
+          .replace('{count}', reference.formatInteger(info.graphemes)).replace('{max}', max));
+      assert.ok(errors[0].message.includes(max), errors[0].message);
+      assert.deepEqual(await pageErrors(hu), []);
+      await hu.close();
+    });
+
     test('switching the language re-localizes the page and the messages shown', async () => {
       await fill(page, '#justification', 'too short');
       await press(page, '#justification', 'Tab');

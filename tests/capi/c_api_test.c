@@ -197,6 +197,25 @@ static void check_lists(const veto_validator* v) {
   CHECK(veto_message_locale(v, "xx", 2, &out) == VETO_OK && strcmp(out.data, "en") == 0);
   veto_free(out.data);
   CHECK(veto_message_locale(NULL, "de", 2, &out) == VETO_ERROR_ARGUMENT && is_empty(&out));
+
+  /* Numbers as the messages write them: grouped from 5 digits in es, with U+00A0 in hu,
+   * the locale negotiated (de-AT is de), the int64 range whole. */
+  static const struct {
+    int64_t n;
+    const char* locale;
+    const char* text;
+  } numbers[] = {
+      {5000, "de-AT", "5.000"},       {5000, "es", "5000"},
+      {12345, "es", "12.345"},        {5000, "hu", "5\xc2\xa0" "000"},
+      {-1234567, "en", "-1,234,567"}, {INT64_MIN, "xx", "-9,223,372,036,854,775,808"},
+  };
+  for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; ++i) {
+    CHECK(veto_format_integer(v, numbers[i].n, numbers[i].locale, strlen(numbers[i].locale), &out) == VETO_OK &&
+          strcmp(out.data, numbers[i].text) == 0);
+    veto_free(out.data);
+  }
+  CHECK(veto_format_integer(NULL, 1, "de", 2, &out) == VETO_ERROR_ARGUMENT && is_empty(&out));
+  CHECK(veto_format_integer(v, 1, NULL, 2, &out) == VETO_ERROR_ARGUMENT && is_empty(&out));
   CHECK(veto_ruleset_json(NULL, &out) == VETO_ERROR_ARGUMENT && is_empty(&out));
 }
 

@@ -215,6 +215,16 @@ class Validator:
         _check(_native.lib.veto_message_locale(self._live(), tag, len(tag), ctypes.byref(out)))
         return _native.take(out).decode("utf-8")
 
+    def format_integer(self, n: int, locale: str = "en") -> str:
+        """`n` written as the messages of `locale` write numbers: "5.000" in de, "5000" in
+        es. For a page's own numbers beside the messages, such as a character counter."""
+        if isinstance(n, bool) or not isinstance(n, int) or not -(2**63) <= n < 2**63:
+            raise ValueError(f"veto: format_integer needs a 64-bit integer, not {n!r}")
+        tag = _locale(locale)
+        out = _native.VetoString()
+        _check(_native.lib.veto_format_integer(self._live(), n, tag, len(tag), ctypes.byref(out)))
+        return _native.take(out).decode("utf-8")
+
     @property
     def ruleset_json(self) -> str:
         """The ruleset as loaded, every default filled in, as compact JSON."""

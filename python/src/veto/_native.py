@@ -86,6 +86,7 @@ _signatures = {
     "veto_validate_field": (_status, [_handle, _text, _size, _members, _size, _text, _size, _out]),
     "veto_countries": (_status, [_handle, _text, _size, _out]),
     "veto_message_locale": (_status, [_handle, _text, _size, _out]),
+    "veto_format_integer": (_status, [_handle, ctypes.c_int64, _text, _size, _out]),
     "veto_ruleset_json": (_status, [_handle, _out]),
     "veto_warm_up": (_status, []),
 }
