@@ -25,7 +25,8 @@ struct country_record {
   std::string_view alpha2;
   std::string_view alpha3;
   std::string_view numeric;
-  std::string_view names;  // the standard name in each of country_locales, each ended by '|'
+  std::string_view names;  // the standard name in each of country_locales, then of
+                           // country_key_only_locales, each ended by '|'
 };
 
 struct country_alias {
@@ -201,15 +202,15 @@ class country_index {
     }
   }
 
-  // The name keys of ~3,900 names (see table_name_key), once most of a validator's
+  // The name keys of ~4,000 names (see table_name_key), once most of a validator's
   // start-up when done eagerly. A page submits codes from its dropdown, so the keys are
   // made on the first lookup by name instead; call_once keeps that safe across threads.
   const std::unordered_map<std::string, std::size_t>& names() const {
     std::call_once(names_built_, [this] {
       for (std::size_t row = 0; row < country_count; ++row) {
-        std::string_view names[country_locale_count];
+        std::string_view names[country_name_count];
         std::string_view rest = country_table[row].names;
-        for (std::size_t column = 0; column < country_locale_count; ++column) {
+        for (std::size_t column = 0; column < country_name_count; ++column) {
           names[column] = rest.substr(0, rest.find('|'));
           rest.remove_prefix(names[column].size() + 1);
           // Most names recur in several locales; each needs its key only once.

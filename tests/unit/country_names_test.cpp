@@ -1,7 +1,9 @@
 // Every country name of every locale, typed back into a country field, against an oracle
 // that keys names the way docs/contract.md §2.2 rule 1 says (NFKC_Casefold, then NFD without nonspacing
 // marks) with ICU directly: a name resolves to its country unless its key is also another
-// country's name, and its upper-case and decomposed spellings resolve the same.
+// country's name, and its upper-case and decomposed spellings resolve the same. The names
+// are those the lists show (pt as pt_PT writes them) and ICU's pt names (Brazilian), which
+// the field takes too; the pt_PT names make no name of ICU's 26 locales ambiguous.
 #include <gtest/gtest.h>
 #include <unicode/bytestream.h>
 #include <unicode/locid.h>
@@ -68,14 +70,28 @@ TEST(country_names, every_name_of_every_locale_resolves_unless_its_key_is_shared
 
   std::map<std::string, std::set<std::string>> countries_of_key;
   std::map<std::string, std::string> country_of_name;
+  // The same over ICU's own display names in the 26 locales (pt: ICU's pt), without pt_PT's.
+  std::map<std::string, std::set<std::string>> countries_of_icu_key;
+  const auto add = [&](const std::string& name, const std::string& code, bool icu_locale) {
+    countries_of_key[oracle_key(name)].insert(code);
+    country_of_name[name] = code;
+    if (icu_locale) countries_of_icu_key[oracle_key(name)].insert(code);
+  };
   for (const std::string_view locale : veto::supported_locales()) {
     ASSERT_EQ(v.message_locale(locale), locale);
     for (const veto::country_entry& entry : v.countries(locale)) {
-      countries_of_key[oracle_key(entry.name)].insert(entry.code);
-      country_of_name[entry.name] = entry.code;
+      add(entry.name, entry.code, locale != "pt");
+      if (locale != "pt") continue;
+      icu::UnicodeString brazilian;
+      icu::Locale("und", entry.code.c_str()).getDisplayCountry(icu::Locale("pt"), brazilian);
+      std::string text;
+      add(brazilian.toUTF8String(text), entry.code, true);
     }
   }
   ASSERT_GT(country_of_name.size(), 3000u);
+  for (const auto& [key, codes] : countries_of_icu_key) {
+    EXPECT_EQ(countries_of_key.at(key), codes) << key << ": a pt_PT name made it ambiguous";
+  }
 
   // Country rule 1 (docs/contract.md §2.2) reads two or three ASCII letters as a code, so
   // the names "Man" and "Tai" are looked up as alpha-3 codes (and are none): they say

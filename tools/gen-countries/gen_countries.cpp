@@ -6,7 +6,8 @@
 //
 // For every ISO 3166-1 assigned country (ICU's territories less the ones that are not
 // ISO countries, docs/contract.md §2.2 rule 2): alpha-2, alpha-3, numeric code and the
-// standard display name in each of the 26 message locales; the codes ICU resolves to one
+// standard display name in each of the 26 message locales (in CLDR's locale for the catalog:
+// pt is pt_PT, src/core/plural.h), then in each locale of `key_only_locales`; the codes ICU resolves to one
 // such country without being one of its own (UK, FX, DDR); and each locale's order of the
 // countries by that locale's collator, for country lists shown to people.
 //
@@ -35,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "../../src/core/plural.h"  // cldr_locale: the catalog "pt" is pt_PT
 #include "veto/veto.h"
 
 namespace {
@@ -42,6 +44,20 @@ namespace {
 // The message locales (the catalogs of src/data/messages/), in the order the data lists names.
 const std::vector<std::string> locales(veto::supported_locales().begin(),
                                        veto::supported_locales().end());
+
+// Locales whose names a country field also takes (docs/contract.md §2.2 rule 1) though no
+// catalog shows them: ICU's pt, which is Brazilian, the locale "pt" names before CLDR's
+// pt_PT does ("Tchéquia", not only "Chéquia").
+const std::vector<std::string> key_only_locales = {"pt"};
+
+// Where the names of a country's string come from: the catalogs' CLDR locales, then the
+// key-only ones.
+std::vector<std::string> name_locales() {
+  std::vector<std::string> out;
+  for (const std::string& locale : locales) out.emplace_back(veto::cldr_locale(locale));
+  out.insert(out.end(), key_only_locales.begin(), key_only_locales.end());
+  return out;
+}
 
 // ICU territories that have no ISO 3166-1 assignment of their own: exceptionally reserved
 // codes (AC, CP, DG, EA, IC, TA) and Kosovo's user-assigned XK.
@@ -87,7 +103,7 @@ struct country {
   std::string alpha2;
   std::string alpha3;
   std::string numeric;
-  std::vector<std::string> names;  // in the order of `locales`
+  std::vector<std::string> names;  // in the order of name_locales()
 };
 
 struct resource_closer {
@@ -187,7 +203,7 @@ std::vector<country> assigned_countries(
     if (entry.numeric.size() != 3 || !is_digits(entry.numeric) || entry.numeric != numeric) {
       fail(code + ": numeric " + entry.numeric + " disagrees with Region's " + numeric);
     }
-    for (const std::string& locale : locales) {
+    for (const std::string& locale : name_locales()) {
       // The standard name: the "Countries" entry under the code itself, never the
       // "%short" or "%variant" ones. A name that is the code means there was none.
       UChar name[256];
@@ -246,7 +262,7 @@ std::vector<std::size_t> collation_order(const std::vector<country>& countries,
                                          std::size_t locale) {
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Collator> collator(
-      icu::Collator::createInstance(icu::Locale(locales[locale].c_str()), status));
+      icu::Collator::createInstance(icu::Locale(name_locales()[locale].c_str()), status));
   check(status, "collator for " + locales[locale]);
   std::vector<icu::UnicodeString> names;
   for (const country& entry : countries) {
@@ -331,26 +347,36 @@ std::string render(const std::vector<country>& countries,
       << "// generator makes with the host's ICU. Included by src/core/country.cpp only.\n"
       << "// clang-format off\n\n";
   out << "inline constexpr std::size_t country_locale_count = " << locales.size() << ";\n";
+  out << "// The names of a country's string: one in each of country_locales, then one in each\n"
+      << "// locale of country_key_only_locales, which a field takes but no list shows.\n";
+  out << "inline constexpr std::size_t country_name_count = " << name_locales().size() << ";\n";
   out << "inline constexpr std::size_t country_count = " << countries.size() << ";\n\n";
   out << "// The locales of docs/contract.md §7.1; country_record::names and country_order follow them.\n";
   out << "constexpr std::string_view country_locales[country_locale_count] = {";
   for (std::size_t i = 0; i < locales.size(); ++i) {
     out << (i % 13 == 0 ? "\n    " : " ") << literal(locales[i]) << ",";
   }
-  out << "\n};\n\n";
+  out << "\n};\n";
+  out << "// ICU's locales of the key-only names (pt: Brazilian; the catalog pt shows pt_PT's).\n";
+  out << "constexpr std::string_view country_key_only_locales[country_name_count - country_locale_count] = {";
+  for (const std::string& locale : key_only_locales) out << " " << literal(locale) << ",";
+  out << " };\n\n";
   out << "// Every ISO 3166-1 assigned country, by alpha-2: alpha-3, numeric, and its standard "
          "ICU\n"
-      << "// display names in the order of country_locales, each ended by a `|`. One string a\n"
+      << "// display names in the order of country_locales (in CLDR's locale for each catalog,\n"
+      << "// pt_PT for pt), then of country_key_only_locales, each ended by a `|`. One string a\n"
       << "// country, not one a name, keeps the table small in the WebAssembly module.\n";
   out << "constexpr country_record country_table[country_count] = {\n";
   for (const country& entry : countries) {
     out << "    {" << literal(entry.alpha2) << ", " << literal(entry.alpha3) << ", "
         << literal(entry.numeric) << ",\n";
-    for (std::size_t i = 0; i < locales.size(); ++i) {
+    const std::vector<std::string> from = name_locales();
+    for (std::size_t i = 0; i < from.size(); ++i) {
       if (entry.names[i].find(name_end) != std::string::npos) {
-        fail(entry.alpha2 + "'s name in " + locales[i] + " holds the separator " + name_end);
+        fail(entry.alpha2 + "'s name in " + from[i] + " holds the separator " + name_end);
       }
-      out << "     " << literal(entry.names[i] + name_end) << "  // " << locales[i] << "\n";
+      out << "     " << literal(entry.names[i] + name_end) << "  // " << from[i]
+          << (i < locales.size() ? "" : " (key only)") << "\n";
     }
     out << "    },\n";
   }
