@@ -1,8 +1,11 @@
 #include "store.h"
 
+#include <libpq-fe.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 
 #include "objection_store.h"
 #include "pg_store.h"
@@ -17,6 +20,25 @@ bool is_postgres_connection_string(const std::string& db) {
   return false;
 }
 
+namespace {
+
+// Whether libpq would read a password out of the connection string itself (a URL's
+// `user:secret@`, `?password=`, or the keyword form's `password=`): parsed by libpq, not
+// guessed, so that `postgresql://host:5432/db` is no password and `password=''` is one.
+bool holds_password(const std::string& conninfo) {
+  char* error = nullptr;
+  const std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(conninfo.c_str(), &error), PQconninfoFree);
+  PQfreemem(error);
+  if (!options) return false;  // unparsable: the connection will say so, naming no secret
+  for (const PQconninfoOption* option = options.get(); option->keyword; ++option) {
+    if (std::string(option->keyword) == "password" && option->val) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 veto::expected<std::string> database_name(const std::string& db_file, const std::string& db_arg,
                                           const std::string& fallback) {
   if (!db_file.empty()) {
@@ -28,12 +50,11 @@ veto::expected<std::string> database_name(const std::string& db_file, const std:
     return line;
   }
   if (!db_arg.empty()) {
-    if (is_postgres_connection_string(db_arg) &&
-        (db_arg.find("password") != std::string::npos ||
-         db_arg.find(':', db_arg.find("://") + 3) < db_arg.find('@'))) {
-      std::fprintf(stderr,
-                   "veto-server: warning: --db carries a password, which other users can read "
-                   "in the process list; use --db-file, VETO_DB or ~/.pgpass\n");
+    if (is_postgres_connection_string(db_arg) && holds_password(db_arg)) {
+      return veto::unexpected(
+          "--db: the connection string holds a password, which every user of the machine can "
+          "read in the process list; give it in --db-file FILE, VETO_DB, PGPASSWORD or "
+          "~/.pgpass instead");
     }
     return db_arg;
   }

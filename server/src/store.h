@@ -356,8 +356,9 @@ bool is_postgres_connection_string(const std::string& db);
 
 // Where the database is named, in this order: `--db-file FILE` (its first line; the way to
 // keep a connection string with a password out of argv, which every user can read in
-// /proc), `--db VALUE`, the environment variable VETO_DB, `fallback`. Warns on stderr
-// about a password given in argv, without repeating it.
+// /proc), `--db VALUE`, the environment variable VETO_DB, `fallback`. A `--db` connection
+// string that holds a password (as libpq reads it: `user:secret@` or `password=`) is
+// refused, without repeating it.
 veto::expected<std::string> database_name(const std::string& db_file, const std::string& db_arg,
                                           const std::string& fallback);
 

@@ -6,7 +6,7 @@ import http from 'node:http';
 import {after, before, describe, test} from 'node:test';
 
 import {makeTokens, request} from './admin.mjs';
-import {metricValue, startServer, validForm} from './server.mjs';
+import {metricValue, startFailure, startServer, validForm} from './server.mjs';
 
 // A request from the loopback address `from` with extra headers; {status, text}.
 function send(server, target, {method = 'GET', headers = {}, body, from = '127.0.0.1'} = {}) {
@@ -95,4 +95,31 @@ describe('operations', () => {
     assert.doesNotMatch(text, /very\.personal|example\.de|198\.51\.100\.7|203\.0\.113\.9|no\/such|email=/);
     assert.ok(logged.some((l) => l.client === '198.51.100.0' && l.status === 429), 'the forwarded client, truncated');
   });
+});
+
+// A password in argv is readable by every user of the machine (/proc/PID/cmdline): a --db
+// connection string that holds one is refused, by the server and by its admin CLI, before
+// any connection, without repeating it. libpq's own parser decides, so a port is no password.
+test('a --db connection string with a password is refused; the way without one is taken', async () => {
+  const secret = 'n0t-in-argv';
+  const refused = [
+    `postgresql://veto:${secret}@127.0.0.1:1/veto`,
+    `postgres://127.0.0.1:1/veto?password=${secret}`,
+    `host=127.0.0.1 port=1 dbname=veto password=${secret}`,
+  ];
+  for (const db of refused) {
+    const server = await startFailure(['--listen', '127.0.0.1:0', '--db', db]);
+    assert.equal(server.code, 1, db);
+    assert.match(server.stderr, /--db: the connection string holds a password.*--db-file/, db);
+    assert.ok(!server.stderr.includes(secret), server.stderr);
+    const admin = await startFailure(['admin', 'list', '--db', db]);
+    assert.equal(admin.code, 2, db);
+    assert.match(admin.stderr, /holds a password/);
+  }
+  // No password in it (libpq takes one from ~/.pgpass or PGPASSWORD): the server goes on to
+  // connect, which fails here, nothing listening on port 1.
+  const plain = await startFailure(['--listen', '127.0.0.1:0', '--db', 'postgresql://veto@127.0.0.1:1/veto']);
+  assert.equal(plain.code, 1);
+  assert.doesNotMatch(plain.stderr, /holds a password/);
+  assert.match(plain.stderr, /cannot connect to PostgreSQL/);
 });
