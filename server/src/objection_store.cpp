@@ -310,17 +310,13 @@ veto::expected<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::stri
   // means the email goes again (at least once, same Message-ID), and the objections'
   // FULL commits sync the WAL with everything before them anyway.
   exec(store->mail_db_, "PRAGMA synchronous=NORMAL");
-  store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
+  store->writer_ = std::make_unique<group_commit>(
+      [s = store.get()](const std::vector<objection>& items) { return s->write_batch(items); });
   return store;
 }
 
 sqlite_store::~sqlite_store() {
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_changed_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  writer_.reset();  // writes what is queued first
   sqlite3_close(mail_db_);
   sqlite3_close(admin_db_);
   sqlite3_close(reader_db_);
@@ -328,15 +324,7 @@ sqlite_store::~sqlite_store() {
 }
 
 store_outcome sqlite_store::store(objection item) {
-  std::future<store_outcome> outcome;
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_) return {};
-    queue_.push_back(job{std::move(item), {}});
-    outcome = queue_.back().done.get_future();
-  }
-  queue_changed_.notify_one();
-  return outcome.get();
+  return writer_->submit(std::move(item));
 }
 
 std::optional<bool> sqlite_store::has_receipt(const std::string& receipt) {
@@ -911,31 +899,19 @@ veto::expected<bool> sqlite_store::compact() {
   return true;
 }
 
-void sqlite_store::writer_loop() {
-  for (;;) {
-    std::vector<job> batch;
-    {
-      std::unique_lock<std::mutex> lock(queue_mutex_);
-      queue_changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      while (!queue_.empty() && batch.size() < max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
+std::vector<store_outcome> sqlite_store::write_batch(const std::vector<objection>& items) {
+  std::vector<store_outcome> outcomes(items.size());
+  if (exec(writer_db_, "BEGIN IMMEDIATE")) {
+    for (std::size_t i = 0; i < items.size(); ++i) outcomes[i] = insert_one(items[i]);
+    if (!exec(writer_db_, "COMMIT")) {
+      exec(writer_db_, "ROLLBACK");
+      for (store_outcome& outcome : outcomes) outcome = {};
     }
-    std::vector<store_outcome> outcomes(batch.size());
-    if (exec(writer_db_, "BEGIN IMMEDIATE")) {
-      for (std::size_t i = 0; i < batch.size(); ++i) outcomes[i] = insert_one(batch[i].item);
-      if (!exec(writer_db_, "COMMIT")) {
-        exec(writer_db_, "ROLLBACK");
-        for (store_outcome& outcome : outcomes) outcome = {};
-      }
-    }
-    for (const store_outcome& outcome : outcomes) {
-      if (outcome.status == store_outcome::kind::failed) count_database_error();
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
   }
+  for (const store_outcome& outcome : outcomes) {
+    if (outcome.status == store_outcome::kind::failed) count_database_error();
+  }
+  return outcomes;
 }
 
 }  // namespace veto_server

@@ -15,16 +15,13 @@
 #ifndef VETO_SERVER_OBJECTION_STORE_H
 #define VETO_SERVER_OBJECTION_STORE_H
 
-#include <condition_variable>
-#include <deque>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "group_commit.h"
 #include "store.h"
 #include "veto/expected.h"
 
@@ -89,12 +86,9 @@ class sqlite_store final : public objection_store {
   sqlite_store& operator=(const sqlite_store&) = delete;
 
  private:
-  struct job {
-    objection item;
-    std::promise<store_outcome> done;
-  };
   sqlite_store() = default;
-  void writer_loop();
+  // One transaction (BEGIN IMMEDIATE) for the batch group_commit hands over.
+  std::vector<store_outcome> write_batch(const std::vector<objection>& items);
   store_outcome insert_one(const objection& item);
 
   change_outcome change(const std::string& receipt, long long version, const std::string& actor,
@@ -110,11 +104,7 @@ class sqlite_store final : public objection_store {
   sqlite3* mail_db_ = nullptr;  // the sender's outbox and the codes, one at a time
   std::mutex mail_mutex_;
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_changed_;
-  std::deque<job> queue_;
-  bool stopping_ = false;
-  std::thread writer_;
+  std::unique_ptr<group_commit> writer_;  // the only user of writer_db_
 };
 
 }  // namespace veto_server

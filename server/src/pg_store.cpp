@@ -361,55 +361,26 @@ veto::expected<std::unique_ptr<pg_store>> pg_store::open(const std::string& conn
   if (!c) return veto::unexpected("cannot connect to PostgreSQL: " + store->admin_db_->error());
   std::string error = migrate(*store->admin_db_, c);
   if (!error.empty()) return veto::unexpected(std::move(error));
-  store->writer_ = std::thread([s = store.get()] { s->writer_loop(); });
+  store->writer_ = std::make_unique<group_commit>(
+      [s = store.get()](const std::vector<objection>& items) { return s->write_batch(items); });
   return store;
 }
 
 pg_store::~pg_store() {
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_changed_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  writer_.reset();  // writes what is queued before the connections close
 }
 
 store_outcome pg_store::store(objection item) {
-  std::future<store_outcome> outcome;
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    if (stopping_) return {};
-    queue_.push_back(job{std::move(item), {}});
-    outcome = queue_.back().done.get_future();
-  }
-  queue_changed_.notify_one();
-  return outcome.get();
+  return writer_->submit(std::move(item));
 }
 
-void pg_store::writer_loop() {
-  for (;;) {
-    std::vector<job> batch;
-    {
-      std::unique_lock<std::mutex> lock(queue_mutex_);
-      queue_changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      while (!queue_.empty() && batch.size() < max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    std::vector<store_outcome> outcomes = write_batch(batch);
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(std::move(outcomes[i]));
-  }
-}
-
-std::vector<store_outcome> pg_store::write_batch(const std::vector<job>& batch) {
+std::vector<store_outcome> pg_store::write_batch(const std::vector<objection>& batch) {
   connection& db = *writer_db_;
   std::vector<store_outcome> outcomes(batch.size());
   if (!ok(db.run("BEGIN"))) return outcomes;
   bool statements_ok = true;
   for (std::size_t i = 0; i < batch.size() && statements_ok; ++i) {
-    outcomes[i] = insert_one(db, batch[i].item);
+    outcomes[i] = insert_one(db, batch[i]);
     statements_ok = outcomes[i].status != store_outcome::kind::failed;
   }
   if (statements_ok) {
@@ -426,7 +397,7 @@ std::vector<store_outcome> pg_store::write_batch(const std::vector<job>& batch) 
   if (batch.size() > 1 && writer_db_->get()) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (!ok(db.run("BEGIN"))) break;
-      store_outcome outcome = insert_one(db, batch[i].item);
+      store_outcome outcome = insert_one(db, batch[i]);
       if (outcome.status == store_outcome::kind::failed || !committed(db)) {
         db.run("ROLLBACK");
         continue;

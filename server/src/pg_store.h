@@ -14,15 +14,12 @@
 #ifndef VETO_SERVER_PG_STORE_H
 #define VETO_SERVER_PG_STORE_H
 
-#include <condition_variable>
-#include <deque>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "group_commit.h"
 #include "store.h"
 
 namespace veto_server {
@@ -77,13 +74,9 @@ class pg_store final : public objection_store {
   class connection;  // one libpq connection that makes itself anew (pg_store.cpp)
 
  private:
-  struct job {
-    objection item;
-    std::promise<store_outcome> done;
-  };
   explicit pg_store(const std::string& conninfo);
-  void writer_loop();
-  std::vector<store_outcome> write_batch(const std::vector<job>& batch);
+  // One transaction for the batch group_commit hands over; each on its own after a failure.
+  std::vector<store_outcome> write_batch(const std::vector<objection>& items);
 
   change_outcome change(const std::string& receipt, long long version, const std::string& actor,
                         const std::string& action, const std::string& reason, int months) override;
@@ -101,11 +94,7 @@ class pg_store final : public objection_store {
   std::unique_ptr<connection> mail_db_;  // the sender's outbox and the codes
   std::mutex mail_mutex_;
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_changed_;
-  std::deque<job> queue_;
-  bool stopping_ = false;
-  std::thread writer_;
+  std::unique_ptr<group_commit> writer_;  // the only user of writer_db_
 };
 
 }  // namespace veto_server
