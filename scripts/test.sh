@@ -5,7 +5,17 @@
 # bounded fuzz run (VETO_FUZZ_SECONDS per target, default 25), then the JS, CLI, differential, server and browser tests (node --test),
 # the npm package's consumers (tests/package/), the server's HTTP tests once more against its ASan+UBSan build, and ends with one line:
 # "N passed, N failed".
+#
+# scripts/test.sh --quick: a subset for iterating (a few minutes once built): no sanitizer
+# build, fuzzing or bundler consumers, browser tests in Chromium only (unless VETO_ENGINES
+# says otherwise). CI and a change's last check run everything.
 set -uo pipefail
+quick=0
+case "${1:-}" in
+  --quick) quick=1 ;;
+  "") ;;
+  *) echo "usage: scripts/test.sh [--quick]" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 logs=$root/build/test-logs
@@ -59,6 +69,8 @@ passed=$((passed + py_pass)) failed=$((failed + py_fail))
 echo "pytest (python): $py_pass passed, $py_fail failed" >&2
 [ "$py_fail" = 0 ] || grep -E "^(FAILED|ERROR)" "$logs/pytest.log" | head -n 20 >&2
 
+fuzz_work=$root/build/fuzz-work
+if [ "$quick" = 0 ]; then
 step "unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 VETO_BUILD_TYPE=RelWithDebInfo scripts/build-native.sh "$root/build/sanitize" -DVETO_SANITIZE=ON \
   >"$logs/build-sanitize.log" 2>&1 || { tail -n 30 "$logs/build-sanitize.log" >&2; die "sanitizer build failed"; }
@@ -66,13 +78,13 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   run_ctest "$root/build/sanitize" sanitize -E '^install\.'  # the install test links without sanitizers
 
 step "fuzzing: libFuzzer targets under ASan+UBSan, ${VETO_FUZZ_SECONDS:-25} s each"
-fuzz_work=$root/build/fuzz-work
 if FUZZ_WORK=$fuzz_work scripts/fuzz.sh "${VETO_FUZZ_SECONDS:-25}" >"$logs/fuzz.log" 2>&1; then :; fi
 fuzz_ok=$(grep -c '^fuzz .*: ok' "$logs/fuzz.log" || true)
 fuzz_bad=$(grep -c '^fuzz .*: FINDING' "$logs/fuzz.log" || true)
 [ $((fuzz_ok + fuzz_bad)) -gt 0 ] || { tail -n 30 "$logs/fuzz.log" >&2; die "fuzz build failed"; }
 passed=$((passed + fuzz_ok)) failed=$((failed + fuzz_bad))
 grep '^fuzz ' "$logs/fuzz.log" >&2
+fi
 
 step "WebAssembly dependencies (cached) and module"
 # The dependencies' progress goes to the terminal: their first build takes ~20 minutes.
@@ -105,7 +117,8 @@ run_node() {
 
 step "JS API, CLI, types, differential, server and browser tests (node --test)"
 export VETO_CLI=$root/build/native/veto VETO_MODULE=$root/build/wasm/dist/veto.mjs
-export VETO_FUZZ_CORPUS=$fuzz_work/validate_json
+# The fuzzer's corpus, when a full run has made one (tests/differential/fuzz-corpus.test.mjs).
+[ -d "$fuzz_work/validate_json" ] && export VETO_FUZZ_CORPUS=$fuzz_work/validate_json
 export VETO_SERVER=$root/build/native/server/veto-server VETO_DIST=$root/build/wasm/dist
 export VETO_ICU_PROBE_NATIVE=$root/build/native/tests/veto-icu-probe
 export VETO_ICU_PROBE_WASM=$root/build/wasm/veto-icu-probe.cjs
@@ -114,13 +127,21 @@ export VETO_ICU_PROBE_WASM=$root/build/wasm/veto-icu-probe.cjs
 # raise theirs too; this makes it explicit for both builds' runs).
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || ulimit -Sn 65536 2>/dev/null || true
 shopt -s nullglob
-run_node all tests/js/*.test.mjs tests/differential/*.test.mjs tests/server/*.test.mjs \
-  tests/browser/*.test.mjs tests/package/*.test.mjs
+if [ "$quick" = 1 ]; then
+  VETO_ENGINES=${VETO_ENGINES:-chromium} run_node quick tests/js/*.test.mjs tests/differential/*.test.mjs \
+    tests/server/*.test.mjs tests/browser/*.test.mjs
+  echo "quick: no sanitizer build, fuzzing, bundler consumers or sanitized server run" >&2
+else
+  run_node all tests/js/*.test.mjs tests/differential/*.test.mjs tests/server/*.test.mjs \
+    tests/browser/*.test.mjs tests/package/*.test.mjs
+fi
 shopt -u nullglob
 
-step "HTTP tests again, against veto-server built with ASan+UBSan"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  VETO_SERVER=$root/build/sanitize/server/veto-server run_node sanitized-server tests/server/*.test.mjs
+if [ "$quick" = 0 ]; then
+  step "HTTP tests again, against veto-server built with ASan+UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    VETO_SERVER=$root/build/sanitize/server/veto-server run_node sanitized-server tests/server/*.test.mjs
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
