@@ -14,9 +14,12 @@ const value: string | null = field.value;
 const version: number = v.ruleset.version;
 const list: Country[] = v.countries('de');
 const eligible: boolean = list[0].eligible;
+const counted: string = v.formatInteger(5000, 'hu');
+// @ts-expect-error a number only
+v.formatInteger('5000');
 v.warmUp();
 v.dispose();
-void [ok, code, line, value, version, eligible];
+void [ok, code, line, value, version, eligible, counted];
 
 // Issue.code is the union of stable codes: a switch on it is checked, params are typed by code.
 function describe(issue: Issue): string {
