@@ -144,6 +144,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       require(take(out) == veto::to_json(cpp.countries(rest)));
       require(veto_message_locale(v, rest.data(), rest.size(), &out) == VETO_OK);
       require(take(out) == cpp.message_locale(rest));
+      {
+        // A number from the input's bytes, written in the locale the rest names.
+        std::uint64_t bits = 0;
+        for (const char c : rest.substr(0, 8)) bits = bits * 256 + static_cast<unsigned char>(c);
+        const auto n = static_cast<std::int64_t>(bits);  // the high bit makes it negative
+        require(veto_format_integer(v, n, rest.data(), rest.size(), &out) == VETO_OK);
+        require(take(out) == cpp.format_integer(n, rest));
+      }
       break;
     case 5: {
       // Message templates: refused as the C++ API refuses them, or accepted by ICU too and
