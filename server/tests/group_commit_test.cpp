@@ -72,7 +72,7 @@ TEST(group_commit, the_destructor_writes_what_is_queued) {
   std::atomic<int> stored{0};
   {
     group_commit writer([&](const std::vector<objection>& items) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      std::this_thread::sleep_for(std::chrono::milliseconds(700));
       written += static_cast<int>(items.size());
       return std::vector<store_outcome>(items.size(), {store_outcome::kind::stored, "r"});
     });
@@ -83,10 +83,10 @@ TEST(group_commit, the_destructor_writes_what_is_queued) {
         if (writer.submit(numbered(i)).status == store_outcome::kind::stored) ++stored;
       });
     }
-    // Every caller inside submit() (its queueing takes microseconds; 200 ms is plenty) and
+    // Every caller inside submit() (its queueing takes microseconds; 500 ms is plenty) and
     // most of them still waiting for a batch being written.
     while (entered < 20) std::this_thread::yield();
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }  // the writer stops here: what is queued is written first
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(written.load(), 20);
