@@ -103,6 +103,12 @@ constexpr int schema_version = migrations[std::size(migrations) - 1].version;
 // starting together migrate once. Any fixed number; this one spells "veto".
 constexpr long long migration_lock = 0x7665746f;
 
+// The advisory lock every audit entry's insert holds until its transaction ends, on every
+// instance: entries then take their ids in the order they commit, so that a reader paging
+// by id (the audit export, `WHERE id > last`) never passes an entry that commits later with
+// a smaller id. Audit entries are the controller's actions, a few a minute: the queue is short.
+constexpr long long audit_lock = 0x76657461;
+
 // A connection is made anew at most this often while the database cannot be reached.
 constexpr std::chrono::seconds reconnect_interval{1};
 
@@ -288,9 +294,12 @@ objection_summary read_summary(const result& r, int row) {
 bool insert_audit(connection& db, const std::string& at, const std::string& actor,
                   const std::string& action, const std::string& receipt,
                   const std::string& detail) {
+  // One statement, so that the lock holds to the end of an implicit transaction too.
   return ok(db.run(
-      "INSERT INTO audit_log (at, actor, action, receipt, detail) VALUES ($1, $2, $3, $4, $5)",
-      {at, actor, action, receipt, detail}));
+      "WITH serial AS (SELECT pg_advisory_xact_lock($6::bigint))"
+      " INSERT INTO audit_log (at, actor, action, receipt, detail)"
+      " SELECT $1, $2, $3, $4, $5 FROM serial",
+      {at, actor, action, receipt, detail, std::to_string(audit_lock)}));
 }
 
 // One objection inside the writer's transaction; `failed` when a statement failed (the

@@ -4,6 +4,7 @@
 // running server (503 with Retry-After while it is down, validation unaffected, recovery
 // without a restart, nothing acknowledged lost).
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
 import {after, before, describe, test} from 'node:test';
 
@@ -207,6 +208,40 @@ describe('the database goes away under a running server', () => {
       for (const receipt of acknowledged) assert.ok(stored.has(receipt), `acknowledged ${receipt} is stored`);
       assert.deepEqual(cluster.sql(db, 'SELECT count(*) FROM (SELECT idempotency_key FROM objections WHERE idempotency_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d'), [['0']]);
       assert.equal(server.proc.exitCode, null, 'the server kept running');
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('the audit log on PostgreSQL', () => {
+  test('entries take their ids in the order they commit, across instances', async () => {
+    const db = cluster.createDatabase();
+    const tokens = makeTokens({anna: 'handler'});
+    const server = await startServer({db: cluster.url(db), adminTokens: tokens.file});
+    try {
+      // Another instance's entry, its transaction open for 2 s: psql taking the lock every
+      // instance's insert_audit takes (pg_store.cpp's audit_lock, 0x76657461).
+      const other = spawn('psql', ['-X', '-q', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'veto', '-d', db,
+        '-v', 'ON_ERROR_STOP=1', '-c',
+        "BEGIN; SELECT pg_advisory_xact_lock(1986360417); INSERT INTO audit_log (at, actor, action, receipt, detail)" +
+        " VALUES ('2026-01-01T00:00:00.000Z', 'other-instance', 'read', '', ''); SELECT pg_sleep(2); COMMIT;"],
+        {stdio: 'ignore'});
+      const otherDone = new Promise((resolve) => other.on('exit', resolve));
+      const deadline = Date.now() + 10000;
+      while (cluster.sql(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")[0][0] === '0') {
+        assert.ok(Date.now() < deadline, 'psql never took the lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // This instance's entry (the audit export audits itself) waits for that commit, so a
+      // reader paging by id cannot see it first and pass the other one by.
+      const exported = await request(server.adminUrl, '/api/audit', {token: tokens.secret.anna});
+      assert.equal(exported.status, 200);
+      assert.deepEqual(cluster.sql(db, "SELECT count(*) FROM audit_log WHERE actor = 'other-instance'"), [['1']],
+                       'the export was audited before the earlier entry committed');
+      assert.equal(await otherDone, 0);
+      const order = cluster.sql(db, 'SELECT actor FROM audit_log ORDER BY id').map(([actor]) => actor);
+      assert.deepEqual(order, ['other-instance', 'anna']);
     } finally {
       await server.stop();
     }
