@@ -267,11 +267,9 @@ class VetoValidator {
    * (default: the validator's) and in the order people of that locale expect.
    */
   countries(locale = this.#locale) {
-    const text = String(locale);
-    const scratch = this.#mod._veto_wasm_scratch(vetoInput + 3 * text.length);
-    const length = vetoWriteUtf8(text, this.#mod.HEAPU8, scratch + vetoInput);
-    vetoCheck(this.#mod._veto_countries(this.#handle, scratch + vetoInput, length, scratch));
-    return JSON.parse(vetoTake(this.#mod, scratch));
+    this.#begin(0, String(locale));
+    return JSON.parse(this.#take(this.#mod._veto_countries(
+        this.#handle, this.#scratch + vetoInput, this.#localeLength, this.#scratch)));
   }
 
   /**
@@ -281,13 +279,11 @@ class VetoValidator {
    */
   formatInteger(n, locale = this.#locale) {
     if (!Number.isSafeInteger(n)) throw new RangeError(`veto: formatInteger needs a safe integer, not ${n}`);
-    const text = String(locale);
-    const scratch = this.#mod._veto_wasm_scratch(vetoInput + 3 * text.length);
-    const length = vetoWriteUtf8(text, this.#mod.HEAPU8, scratch + vetoInput);
+    this.#begin(0, String(locale));
     // The module has no BigInt interface: the int64 crosses as its low and high 32 bits.
     const low = (n % 2 ** 32) | 0, high = Math.floor(n / 2 ** 32) | 0;
-    vetoCheck(this.#mod._veto_format_integer(this.#handle, low, high, scratch + vetoInput, length, scratch));
-    return vetoTake(this.#mod, scratch);
+    return this.#take(this.#mod._veto_format_integer(
+        this.#handle, low, high, this.#scratch + vetoInput, this.#localeLength, this.#scratch));
   }
 
   /**
@@ -320,11 +316,11 @@ class VetoValidator {
     this.#handle = 0;
   }
 
-  // Reserves the scratch buffer for a call: the out-parameters, the locale (written now),
-  // then `extra` bytes, whose start it returns.
-  #begin(extra) {
-    this.#scratch = this.#mod._veto_wasm_scratch(vetoInput + 3 * this.#locale.length + extra);
-    this.#localeLength = vetoWriteUtf8(this.#locale, this.#mod.HEAPU8, this.#scratch + vetoInput);
+  // Reserves the scratch buffer for a call: the out-parameters, `locale` (written now; the
+  // validator's unless the call names another), then `extra` bytes, whose start it returns.
+  #begin(extra, locale = this.#locale) {
+    this.#scratch = this.#mod._veto_wasm_scratch(vetoInput + 3 * locale.length + extra);
+    this.#localeLength = vetoWriteUtf8(locale, this.#mod.HEAPU8, this.#scratch + vetoInput);
     return this.#scratch + vetoInput + this.#localeLength;
   }
 

@@ -333,6 +333,14 @@ bool stored_before(app_state& state, const std::optional<std::string>& key, std:
   return key && state.store.has_request(*key, sha256_hex(body)).value_or(false);
 }
 
+// A valid submission that repeats a stored one (sent again after a lost answer): it gets its
+// receipt again, whatever DNS says of the domain now, and needs no new code. Only asked of
+// the database when the mail-domain check or the code mode is on: nothing else differs.
+bool repeats_stored(app_state& state, const veto::result& result,
+                    const std::optional<std::string>& key, std::string_view body) {
+  return result.valid && (state.deliverability || state.codes) && stored_before(state, key, body);
+}
+
 enum class code_request { sent, too_many, undeliverable, failed };
 
 // Issues a code for a valid result's address and queues its email, unless this client or
@@ -486,9 +494,7 @@ void handle_api_objections(app_state& state, const Request& req, Response& res,
   const std::optional<std::string> body = read_body(req, res, reader, "application/json");
   if (!body) return;
   veto::result result = state.validator.validate_json(*body, api_locale(req));
-  // A retry of a stored objection (its answer was lost) gets its receipt again, whatever
-  // DNS says of the domain now, and needs no new code.
-  const bool repeat = result.valid && (state.deliverability || state.codes) && stored_before(state, key, *body);
+  const bool repeat = repeats_stored(state, result, key, *body);
   if (state.deliverability && !repeat) state.deliverability->apply(result);
   // {"receipt":"…","result":{…}} once stored; {"result":{…}} when invalid.
   const auto answer = [&result](const std::string* receipt) {
@@ -565,9 +571,7 @@ void handle_page_submission(app_state& state, const Request& req, Response& res,
     }
     key = submission.idempotency_key;
   }
-  // A repeat of a stored objection (sent again after a lost answer) gets its receipt again,
-  // whatever DNS says of the domain now, and needs no new code.
-  const bool repeat = result.valid && (state.deliverability || state.codes) && stored_before(state, key, *body);
+  const bool repeat = repeats_stored(state, result, key, *body);
   if (state.deliverability && !repeat) state.deliverability->apply(result);
   if (!result.valid) {
     const std::optional<std::string> fresh_key = random_hex(16);

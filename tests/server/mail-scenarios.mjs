@@ -10,11 +10,14 @@ import {serverBinary, startServer, validForm} from './server.mjs';
 export const controller = 'Ñandú Daten GmbH';  // not ASCII: the From: display name is encoded
 export const contact = 'privacy@example.org';
 
-// Plain SMTP to a sink on loopback (--smtp-tls off is allowed there only), retries after 0.2 s.
-export const mailArgs = (port, extra = []) => [
-  '--mail-mode', 'receipt', '--smtp-relay', `smtp://127.0.0.1:${port}`, '--smtp-tls', 'off',
+// Receipts through the relay at `url`, retries after 0.2 s.
+export const relayArgs = (url, extra = []) => [
+  '--mail-mode', 'receipt', '--smtp-relay', url,
   '--smtp-from', 'objections@example.org', '--controller-name', controller,
   '--controller-contact', contact, '--mail-retry', '0.2', '--mail-retry-max', '0.4', ...extra];
+
+// Plain SMTP to a sink on loopback (--smtp-tls off is allowed there only).
+export const mailArgs = (port, extra = []) => relayArgs(`smtp://127.0.0.1:${port}`, ['--smtp-tls', 'off', ...extra]);
 
 export async function submit(server, form, {locale = 'en', key} = {}) {
   const headers = {'Content-Type': 'application/json'};

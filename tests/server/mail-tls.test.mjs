@@ -11,7 +11,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 
-import {contact, controller, outbox, submit} from './mail-scenarios.mjs';
+import {outbox, relayArgs, submit} from './mail-scenarios.mjs';
 import {startSink, waitFor} from './smtp-sink.mjs';
 import {startServer, tempDir, validForm} from './server.mjs';
 
@@ -36,10 +36,6 @@ function makeCertificates() {
 }
 const certs = makeCertificates();
 
-const tlsArgs = (url, extra = []) => [
-  '--mail-mode', 'receipt', '--smtp-relay', url, '--smtp-from', 'objections@example.org',
-  '--controller-name', controller, '--controller-contact', contact,
-  '--mail-retry', '0.2', '--mail-retry-max', '0.4', ...extra];
 
 // Neither the server's output nor its command line (readable by every user in /proc) may
 // carry the password.
@@ -51,7 +47,7 @@ function assertPasswordKept(server) {
 
 test('smtp:// with STARTTLS, the CA from --smtp-ca-file, the login from --smtp-credentials', async () => {
   const sink = await startSink({tls: certs.tls, auth: {user, password}});
-  const server = await startServer({args: tlsArgs(`smtp://127.0.0.1:${sink.port}`,
+  const server = await startServer({args: relayArgs(`smtp://127.0.0.1:${sink.port}`,
       ['--smtp-ca-file', certs.ca, '--smtp-credentials', certs.credentials])});
   try {
     const {status, receipt} = await submit(server, validForm({email: 'anna@example.de'}));
@@ -74,7 +70,7 @@ test('smtp:// with STARTTLS, the CA from --smtp-ca-file, the login from --smtp-c
 test('smtps:// (TLS from the first byte), the login from VETO_SMTP_USER and VETO_SMTP_PASSWORD', async () => {
   const sink = await startSink({tls: certs.tls, implicitTls: true, auth: {user, password}});
   const server = await startServer({
-    args: tlsArgs(`smtps://127.0.0.1:${sink.port}`, ['--smtp-ca-file', certs.ca]),
+    args: relayArgs(`smtps://127.0.0.1:${sink.port}`, ['--smtp-ca-file', certs.ca]),
     env: {...process.env, VETO_SMTP_USER: user, VETO_SMTP_PASSWORD: password}});
   try {
     assert.equal((await submit(server, validForm({email: 'bert@example.de'}))).status, 201);
@@ -102,7 +98,7 @@ const refusals = [
 for (const refusal of refusals) {
   test(`${refusal.name}: the receipt waits, never sent in the clear, never dropped`, async () => {
     const sink = await startSink(refusal.sink);
-    const server = await startServer({args: tlsArgs(`smtp://127.0.0.1:${sink.port}`,
+    const server = await startServer({args: relayArgs(`smtp://127.0.0.1:${sink.port}`,
         [...refusal.args, '--smtp-credentials', certs.credentials])});
     try {
       assert.equal((await submit(server, validForm({email: 'carla@example.de'}))).status, 201);

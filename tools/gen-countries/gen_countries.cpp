@@ -52,11 +52,14 @@ const std::vector<std::string> key_only_locales = {"pt"};
 
 // Where the names of a country's string come from: the catalogs' CLDR locales, then the
 // key-only ones.
-std::vector<std::string> name_locales() {
-  std::vector<std::string> out;
-  for (const std::string& locale : locales) out.emplace_back(veto::cldr_locale(locale));
-  out.insert(out.end(), key_only_locales.begin(), key_only_locales.end());
-  return out;
+const std::vector<std::string>& name_locales() {
+  static const std::vector<std::string> from = [] {
+    std::vector<std::string> out;
+    for (const std::string& locale : locales) out.emplace_back(veto::cldr_locale(locale));
+    out.insert(out.end(), key_only_locales.begin(), key_only_locales.end());
+    return out;
+  }();
+  return from;
 }
 
 // ICU territories that have no ISO 3166-1 assignment of their own: exceptionally reserved
@@ -370,7 +373,7 @@ std::string render(const std::vector<country>& countries,
   for (const country& entry : countries) {
     out << "    {" << literal(entry.alpha2) << ", " << literal(entry.alpha3) << ", "
         << literal(entry.numeric) << ",\n";
-    const std::vector<std::string> from = name_locales();
+    const std::vector<std::string>& from = name_locales();
     for (std::size_t i = 0; i < from.size(); ++i) {
       if (entry.names[i].find(name_end) != std::string::npos) {
         fail(entry.alpha2 + "'s name in " + from[i] + " holds the separator " + name_end);
